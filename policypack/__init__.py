@@ -1,0 +1,1 @@
+"""pai-platform policy pack: mandatory guardrails for Alibaba Cloud stacks (see rules.py)."""
