@@ -1,0 +1,140 @@
+"""The ModelArts agency: lets the ModelArts service act on the team's resources with minimal permissions.
+
+Custom authorization (the seed's "minimal agency authorization"): one custom policy per scope holding only the
+tables 10-14 actions of the selected functions. ModelArts' one-click authorization grants "almost all
+permissions of dependent services"; it is used only when ``use_full_set`` says so, with system-policy names the
+caller lists (the seed does not enumerate the one-click set).
+
+Registering the agency in ModelArts (Settings / Global Configuration > Add Authorization) has no resource in
+pulumi-huaweicloud 0.0.12: it is a manual step, see docs/modelarts.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence
+
+import pulumi
+import pulumi_huaweicloud as huaweicloud
+
+from . import catalogue, policy
+
+# Agency names: 1-64 characters (pulumi_huaweicloud 0.0.12, iam.Agency `name`).
+_AGENCY_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+#: Delegated service for a cloud-service agency. Huawei names services ``op_svc_<service>`` (seen for
+#: op_svc_ecs, op_svc_cce, op_svc_obs, op_svc_cff, op_svc_eps in public configurations); ``op_svc_modelarts``
+#: follows that pattern but we found no public source stating it. Override if IAM shows another name
+#: (IAM console > Agencies > an agency ModelArts created > "Delegated Party").
+DEFAULT_DELEGATED_SERVICE = "op_svc_modelarts"
+
+
+@dataclass
+class AgencyArgs:
+    """Inputs of :class:`ModelArtsAgency`."""
+
+    name: str
+    """Agency name (1-64 letters, digits, '-', '_'). ModelArts' own API names agencies ``ma_agency[_suffix]``."""
+    functions: Sequence[str]
+    """Catalogue function keys; the agency gets the tables 10-14 actions of these and nothing else."""
+    project_name: str
+    """Region project **name** (e.g. ``cn-north-4``): the agency's project roles are granted by project name."""
+    policy_prefix: Optional[str] = None
+    """Prefix of the custom policies' physical names; defaults to the agency name."""
+    delegated_service_name: str = DEFAULT_DELEGATED_SERVICE
+    """Cloud service the agency is delegated to (see ``DEFAULT_DELEGATED_SERVICE``)."""
+    duration: str = "FOREVER"
+    """Validity: ``FOREVER``, ``ONEDAY`` or a number of days."""
+    use_full_set: bool = False
+    """Grant ``full_set_roles`` (one-click style, broad) in addition to the minimal custom policies."""
+    full_set_roles: Sequence[str] = field(default_factory=list)
+    """System policy names for ``use_full_set``, e.g. ``["ModelArts CommonOperation", "OBS OperateAccess"]``."""
+    description: str = "ModelArts agency with minimal custom authorization (generated)"
+    """Agency description (no '@#$%^&*<>\\')."""
+
+
+def validate_agency(args: AgencyArgs, path: str = "agency") -> None:
+    """Raise ``ValueError`` naming the config path of the first problem."""
+    if not _AGENCY_NAME.match(args.name or ""):
+        raise ValueError(f"{path}.name: {args.name!r} must be 1-64 letters, digits, '-', '_'")
+    catalogue.validate_functions(args.functions, f"{path}.functions")
+    if not args.project_name:
+        raise ValueError(f"{path}.project_name: the region project name (e.g. cn-north-4) is required")
+    if args.full_set_roles and not args.use_full_set:
+        raise ValueError(f"{path}.full_set_roles: set {path}.use_full_set: true to grant broad system policies, "
+                         "or remove them")
+    if args.use_full_set and not args.full_set_roles:
+        raise ValueError(f"{path}.full_set_roles: use_full_set needs the system policy names to grant")
+    if not (args.duration in ("FOREVER", "ONEDAY") or args.duration.isdigit()):
+        raise ValueError(f"{path}.duration: {args.duration!r}; allowed: FOREVER, ONEDAY or a number of days")
+    if re.search(r"[@#$%^&*<>\\]", args.description):
+        raise ValueError(f"{path}.description: must not contain any of @#$%^&*<>\\")
+    if not args.use_full_set and not catalogue.agency_actions(args.functions):
+        raise ValueError(f"{path}.functions: none of {sorted(args.functions)} has agency actions "
+                         f"(tables 10-14 cover: {', '.join(catalogue.agency_function_keys())})")
+
+
+def plan_agency_policies(prefix: str, functions: Sequence[str]) -> list[tuple[str, str, str, str]]:
+    """``(key, name, type, document)`` per custom policy of the agency; OBS is rendered as AX and XA."""
+    specs = []
+    for scope, actions in catalogue.agency_actions_by_scope(functions).items():
+        documents = policy.render_policies(actions)
+        types = {
+            catalogue.GLOBAL: [policy.ROLE_TYPE_GLOBAL],
+            catalogue.PROJECT: [policy.ROLE_TYPE_PROJECT],
+            catalogue.OBS: [policy.ROLE_TYPE_GLOBAL, policy.ROLE_TYPE_PROJECT],
+        }[scope]
+        for role_type in types:
+            stem = f"{scope}-{role_type.lower()}"
+            names = policy.policy_names(f"{prefix}-{stem}", len(documents))
+            for index, (name, document) in enumerate(zip(names, documents), start=1):
+                specs.append((f"{stem}-{index}", name, role_type, document))
+    return specs
+
+
+class ModelArtsAgency(pulumi.ComponentResource):
+    """An IAM agency delegated to ModelArts holding only the selected functions' agency actions."""
+
+    agency: huaweicloud.iam.Agency
+    """The agency."""
+    policies: Mapping[str, str]
+    """Logical key -> rendered custom policy JSON, for review."""
+
+    def __init__(self, name: str, args: AgencyArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        validate_agency(args)
+        super().__init__("modelarts:agency:Agency", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        prefix = args.policy_prefix or args.name
+        domain_roles: list[pulumi.Input[str]] = []
+        project_roles: list[pulumi.Input[str]] = []
+        self.policies = {}
+        for key, policy_name, role_type, document in plan_agency_policies(prefix, args.functions):
+            custom = huaweicloud.iam.Role(
+                f"{name}-{key}",
+                name=policy_name,
+                type=role_type,
+                policy=document,
+                description="ModelArts agency minimal authorization, generated from the ModelArts catalogue",
+                opts=child,
+            )
+            self.policies[key] = document
+            # Agencies are granted roles by name: referencing the Role's output also orders creation.
+            (domain_roles if role_type == policy.ROLE_TYPE_GLOBAL else project_roles).append(custom.name)
+        if args.use_full_set:
+            project_roles.extend(sorted(args.full_set_roles))
+
+        self.agency = huaweicloud.iam.Agency(
+            name,
+            name=args.name,
+            delegated_service_name=args.delegated_service_name,
+            description=args.description,
+            duration=args.duration,
+            domain_roles=domain_roles or None,
+            project_roles=[huaweicloud.iam.AgencyProjectRoleArgs(project=args.project_name, roles=project_roles)]
+            if project_roles else None,
+            opts=child,
+        )
+        self.register_outputs({"agency_id": self.agency.id, "agency_name": self.agency.name,
+                               "policies": self.policies})

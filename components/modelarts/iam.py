@@ -1,0 +1,252 @@
+"""IAM for a ModelArts workspace: users, a user group per role, custom policies from the catalogue, assignments.
+
+The policy plan (:func:`plan_policies`) is pure and tested without the engine; :class:`Identity` only registers
+what the plan says.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence
+
+import pulumi
+import pulumi_huaweicloud as huaweicloud
+
+from . import catalogue, policy
+
+# IAM user names: 1-32 characters, letters, digits, spaces, '-' and '_', not starting with a digit
+# (pulumi_huaweicloud 0.0.12, iam.User `name`). We leave out spaces: names become logical-name keys.
+_USER_NAME = re.compile(r"^[A-Za-z_-][A-Za-z0-9_-]{0,31}$")
+# Role keys become parts of group and policy names.
+_KEY = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,47}$")
+
+
+@dataclass
+class RoleArgs:
+    """A team role: one IAM user group whose custom policies grant the role's ModelArts functions."""
+
+    key: str
+    """Stable role key (lowercase letters, digits, '-'), e.g. ``trainer``. Names the group and its policies."""
+    functions: Sequence[str]
+    """Catalogue function keys (``catalogue.function_keys()``), e.g. ``["training-jobs", "notebooks"]``."""
+    description: str = ""
+    """Free text for the group's description."""
+
+
+@dataclass
+class MemberArgs:
+    """A person in the workspace: an IAM user created here, or an existing one brought by id."""
+
+    name: str
+    """IAM user name (1-32 letters, digits, '-', '_', not starting with a digit). The stable key."""
+    roles: Sequence[str]
+    """Role keys this member belongs to."""
+    existing_user_id: Optional[str] = None
+    """Bring your own user: its IAM user **id**. We take an id rather than looking the name up because a
+    lookup (``iam.get_users``) runs at every preview, needs IAM read credentials even offline, and would
+    silently follow a rename; the id is stable and is what group membership needs anyway."""
+    password: Optional[pulumi.Input[str]] = None
+    """Initial console password (created users only). Wrapped as a Pulumi secret; pass it from a secret
+    config value. Without it the user has no console password until an administrator sets one."""
+    email: Optional[str] = None
+    """Optional e-mail address (created users only)."""
+    access_type: str = "console"
+    """``console``, ``programmatic`` or ``default`` (both). Console by default: people use the ModelArts console."""
+    pwd_reset: bool = True
+    """Ask for a new password at first login (created users only)."""
+
+
+@dataclass
+class IdentityArgs:
+    """Inputs of :class:`Identity`."""
+
+    prefix: str
+    """Physical-name prefix for groups and custom policies (letter first; letters, digits, '-', '_')."""
+    domain_id: pulumi.Input[str]
+    """Account (domain) id: global-scope (``AX``) policies are assigned here."""
+    project_id: pulumi.Input[str]
+    """Region project id: project-scope (``XA``) policies and system policies are assigned here."""
+    roles: Sequence[RoleArgs]
+    """The team's roles; one user group each."""
+    members: Sequence[MemberArgs] = field(default_factory=list)
+    """The team's members."""
+    include_mandatory: bool = True
+    """Add the seed's mandatory actions (table 1: ``iam:tokens:assume``) to every role."""
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    """One custom policy to create and where to assign it."""
+
+    role: str
+    """Role key the policy belongs to."""
+    key: str
+    """Stable logical key, e.g. ``trainer-obs-ax-1``."""
+    name: str
+    """Physical custom-policy name."""
+    type: str
+    """``AX`` (global services) or ``XA`` (region-specific projects)."""
+    document: str
+    """Canonical policy JSON."""
+
+
+def validate_identity(args: IdentityArgs, path: str = "identity") -> None:
+    """Raise ``ValueError`` naming the config path of the first problem."""
+    if not _PREFIX.match(args.prefix or ""):
+        raise ValueError(f"{path}.prefix: {args.prefix!r} must start with a letter and use letters, digits, "
+                         "'-', '_' (at most 48 characters)")
+    if not args.roles:
+        raise ValueError(f"{path}.roles: at least one role is required")
+    seen: set[str] = set()
+    for i, role in enumerate(args.roles):
+        if not _KEY.match(role.key or ""):
+            raise ValueError(f"{path}.roles[{i}].key: {role.key!r} must be lowercase letters, digits and '-', "
+                             "starting with a letter (at most 32)")
+        if role.key in seen:
+            raise ValueError(f"{path}.roles[{i}].key: duplicate role {role.key!r}")
+        seen.add(role.key)
+        catalogue.validate_functions(role.functions, f"{path}.roles[{i}].functions")
+    names: set[str] = set()
+    for i, member in enumerate(args.members):
+        where = f"{path}.members[{i}]"
+        if not _USER_NAME.match(member.name or ""):
+            raise ValueError(f"{where}.name: {member.name!r} must be 1-32 letters, digits, '-', '_' and not "
+                             "start with a digit")
+        if member.name in names:
+            raise ValueError(f"{where}.name: duplicate member {member.name!r}")
+        names.add(member.name)
+        if not member.roles:
+            raise ValueError(f"{where}.roles: a member needs at least one role; allowed: {', '.join(sorted(seen))}")
+        for j, role_key in enumerate(member.roles):
+            if role_key not in seen:
+                raise ValueError(f"{where}.roles[{j}]: unknown role {role_key!r}; allowed: {', '.join(sorted(seen))}")
+        if member.access_type not in ("console", "programmatic", "default"):
+            raise ValueError(f"{where}.access_type: {member.access_type!r}; allowed: console, programmatic, default")
+        if member.existing_user_id is not None and (member.password is not None or member.email is not None):
+            raise ValueError(f"{where}: password and email only apply to users created here, not to "
+                             "existing_user_id")
+
+
+def plan_policies(prefix: str, roles: Sequence[RoleArgs], include_mandatory: bool = True) -> list[PolicySpec]:
+    """The custom policies for ``roles``: per role, per scope, numbered if a scope needs several.
+
+    OBS actions get their own policies, rendered once as ``AX`` and once as ``XA`` (Huawei's rule for custom
+    OBS policies; see ``catalogue``).
+    """
+    specs: list[PolicySpec] = []
+    for role in roles:
+        by_scope = catalogue.user_actions(role.functions, include_mandatory=include_mandatory)
+        for scope, actions in by_scope.items():
+            documents = policy.render_policies(actions)
+            types = {
+                catalogue.GLOBAL: [policy.ROLE_TYPE_GLOBAL],
+                catalogue.PROJECT: [policy.ROLE_TYPE_PROJECT],
+                catalogue.OBS: [policy.ROLE_TYPE_GLOBAL, policy.ROLE_TYPE_PROJECT],
+            }[scope]
+            for role_type in types:
+                stem = f"{role.key}-{scope}-{role_type.lower()}"
+                names = policy.policy_names(f"{prefix}-{stem}", len(documents))
+                for index, (name, document) in enumerate(zip(names, documents), start=1):
+                    specs.append(PolicySpec(role.key, f"{stem}-{index}", name, role_type, document))
+    return specs
+
+
+class Identity(pulumi.ComponentResource):
+    """Users, one user group per role, the roles' custom policies and their assignments."""
+
+    users: Mapping[str, pulumi.Output[str]]
+    """Member name -> IAM user id (created or existing)."""
+    groups: Mapping[str, huaweicloud.iam.Group]
+    """Role key -> user group."""
+    policies: Mapping[str, str]
+    """Logical key (``<role>-<scope>-<type>-<n>``) -> rendered policy JSON, for review."""
+
+    def __init__(self, name: str, args: IdentityArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        validate_identity(args)
+        super().__init__("modelarts:iam:Identity", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        self.groups = {}
+        for role in args.roles:
+            self.groups[role.key] = huaweicloud.iam.Group(
+                f"{name}-{role.key}",
+                name=f"{args.prefix}-{role.key}",
+                description=role.description or f"ModelArts role {role.key}: {', '.join(sorted(role.functions))}",
+                opts=child,
+            )
+
+        specs = plan_policies(args.prefix, args.roles, args.include_mandatory)
+        self.policies = {s.key: s.document for s in specs}
+        for spec in specs:
+            custom = huaweicloud.iam.Role(
+                f"{name}-{spec.key}",
+                name=spec.name,
+                type=spec.type,
+                policy=spec.document,
+                description=f"ModelArts {spec.role} ({spec.type}), generated from the ModelArts catalogue",
+                opts=child,
+            )
+            scope = ({"domain_id": args.domain_id} if spec.type == policy.ROLE_TYPE_GLOBAL
+                     else {"project_id": args.project_id})
+            huaweicloud.iam.RoleAssignment(
+                f"{name}-{spec.key}",
+                group_id=self.groups[spec.role].id,
+                role_id=custom.id,
+                opts=child,
+                **scope,
+            )
+
+        # System policies named by the seed instead of actions (table 3: SWR Admin, SFS Turbo FullAccess).
+        # SWR and SFS Turbo are region-specific services: assigned in the project.
+        system_ids: dict[str, pulumi.Output[str]] = {}
+        for role in args.roles:
+            for display_name in catalogue.user_system_policies(role.functions):
+                if display_name not in system_ids:
+                    system_ids[display_name] = huaweicloud.iam.get_role_output(
+                        display_name=display_name, opts=pulumi.InvokeOptions(parent=self)).id
+                slug = re.sub(r"[^a-z0-9]+", "-", display_name.lower()).strip("-")
+                huaweicloud.iam.RoleAssignment(
+                    f"{name}-{role.key}-system-{slug}",
+                    group_id=self.groups[role.key].id,
+                    role_id=system_ids[display_name],
+                    project_id=args.project_id,
+                    opts=child,
+                )
+
+        self.users = {}
+        for member in args.members:
+            if member.existing_user_id is not None:
+                self.users[member.name] = pulumi.Output.from_input(member.existing_user_id)
+                continue
+            user = huaweicloud.iam.User(
+                f"{name}-{member.name}",
+                name=member.name,
+                password=pulumi.Output.secret(member.password) if member.password is not None else None,
+                email=member.email,
+                access_type=member.access_type,
+                pwd_reset=member.pwd_reset,
+                description="ModelArts workspace member",
+                opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["password"]),
+            )
+            self.users[member.name] = user.id
+
+        # One membership per group: the provider's membership resource is keyed by the group id and its read
+        # returns every user of the group (terraform-provider-huaweicloud
+        # resource_huaweicloud_identity_group_membership.go), so two of them on one group would fight.
+        for role in args.roles:
+            members = [m.name for m in args.members if role.key in m.roles]
+            if members:
+                huaweicloud.iam.GroupMembership(
+                    f"{name}-{role.key}-members",
+                    group=self.groups[role.key].id,
+                    users=[self.users[m] for m in sorted(members)],
+                    opts=child,
+                )
+
+        self.register_outputs({
+            "users": self.users,
+            "groups": {k: g.id for k, g in self.groups.items()},
+            "policies": self.policies,
+        })
