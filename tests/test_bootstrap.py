@@ -1,0 +1,364 @@
+"""Unit tests of the bootstrap program (bootstrap/): config validation, policy rendering, and the resources it
+registers, checked under Pulumi mocks with a fresh recording Mocks and event loop per test."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+import pulumi
+import pytest
+import yaml
+
+BOOTSTRAP = Path(__file__).resolve().parent.parent / "bootstrap"
+sys.path.insert(0, str(BOOTSTRAP))
+
+import backend_config  # noqa: E402
+import backend_policies as policies  # noqa: E402
+
+FINGERPRINT = "0BBFAB97059595E8D1EC48E89EB8657C0E5AAE71"
+BASE = {
+    "region": "cn-hangzhou",
+    "stateBucketName": "acme-pulumi-state",
+    "oidcFingerprints": json.dumps([FINGERPRINT]),
+    "deployerSubjects": json.dumps(["repo:acme/pai:environment:prod", "repo:acme/pai:environment:dev"]),
+    "previewerSubjects": json.dumps(["repo:acme/pai:pull_request"]),
+}
+
+
+def settings(**overrides):
+    raw = dict(BASE)
+    raw.update(overrides)
+    return backend_config.parse_settings(raw)
+
+
+# --------------------------------------------------------------------------------------------- mocks
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Records every resource; returns inputs as outputs plus a fake ARN."""
+
+    def __init__(self) -> None:
+        self.resources: list[pulumi.runtime.MockResourceArgs] = []
+
+    def new_resource(self, args):
+        self.resources.append(args)
+        outputs = dict(args.inputs)
+        outputs.setdefault("arn", f"acs:ram::1234567890123456:x/{args.name}")
+        return f"{args.name}_id", outputs
+
+    def call(self, args):
+        return {}
+
+
+@pytest.fixture
+def mocks():
+    """Fresh loop, fresh mocks, and a transformation that records each resource's options (the mock monitor
+    does not see parent, protect or ignore_changes)."""
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    recorder = RecordingMocks()
+    pulumi.runtime.set_mocks(recorder, preview=False)
+    recorder.options = {}
+    recorder.objects = []
+
+    def record(args):
+        recorder.options[args.name] = (args.type_, args.opts)
+        recorder.objects.append(args.resource)
+        return None
+
+    pulumi.runtime.register_stack_transformation(record)
+    yield recorder
+
+
+def of_type(recorder, token):
+    return [r for r in recorder.resources if r.typ == token]
+
+
+def build(**overrides):
+    import state_backend
+
+    return state_backend.build(settings(**overrides))
+
+
+def after_registration(recorder, outputs, check):
+    """Run `check` once every resource has been registered with the mock monitor (all URNs resolved) and every
+    output is known; registration is asynchronous, so checking on the outputs alone can miss late children."""
+    keys = sorted(outputs)
+    urns = [resource.urn for resource in recorder.objects]
+    return pulumi.Output.all(*urns, *[outputs[k] for k in keys]).apply(
+        lambda values: check(dict(zip(keys, values[len(urns):])))
+    )
+
+
+# --------------------------------------------------------------------------------------------- config
+
+
+def test_example_stack_file_validates():
+    stack = yaml.safe_load((BOOTSTRAP / "stacks" / "Pulumi.shared.yaml").read_text())["config"]
+    prefix = f"{backend_config.NAMESPACE}:"
+    raw = {
+        key[len(prefix):]: value if isinstance(value, str) else json.dumps(value)
+        for key, value in stack.items()
+        if key.startswith(prefix)
+    }
+    parsed = backend_config.parse_settings(raw)
+    assert parsed.state_bucket_name == "acme-pai-platform-pulumi-state"
+    assert parsed.previewer_subjects
+
+
+def test_project_file_names_the_bootstrap_project():
+    project = yaml.safe_load((BOOTSTRAP / "Pulumi.yaml").read_text())
+    assert project["name"] == "pai-platform-bootstrap"
+    assert project["runtime"]["name"] == "python"
+    assert project["runtime"]["options"]["virtualenv"] == "../venv"
+    assert project["stackConfigDir"] == "stacks"
+
+
+def test_defaults_apply():
+    parsed = settings()
+    assert parsed.oidc_issuer_url == "https://token.actions.githubusercontent.com"
+    assert parsed.oidc_audience == "sts.aliyuncs.com"
+    assert parsed.deployer_system_policies == backend_config.DEFAULT_DEPLOYER_POLICIES
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"stateBucket": "x"}, "pai-platform-bootstrap:stateBucket: unknown key"),
+        ({"stateBucketName": "Acme_State"}, "pai-platform-bootstrap:stateBucketName: expected 3-63"),
+        ({"stateBucketName": "ab"}, "pai-platform-bootstrap:stateBucketName: expected 3-63"),
+        ({"stateBucketName": "-abc"}, "pai-platform-bootstrap:stateBucketName: expected 3-63"),
+        ({"stateBucketName": "abc-"}, "pai-platform-bootstrap:stateBucketName: expected 3-63"),
+        ({"stateBucketName": "a" * 64}, "pai-platform-bootstrap:stateBucketName: expected 3-63"),
+        ({"region": "Hangzhou"}, "pai-platform-bootstrap:region: expected a region id"),
+        ({"oidcIssuerUrl": "http://token.example.com"}, "pai-platform-bootstrap:oidcIssuerUrl: expected an https://"),
+        ({"oidcFingerprints": json.dumps(["abc"])}, "pai-platform-bootstrap:oidcFingerprints: 'abc' is not 40 hex"),
+        ({"deployerSubjects": json.dumps(["repo:acme/*"])}, "pai-platform-bootstrap:deployerSubjects: 'repo:acme/*'"),
+        ({"deployerSubjects": "[]"}, "pai-platform-bootstrap:deployerSubjects:"),
+        ({"deployerRoleName": "bad name"}, "pai-platform-bootstrap:deployerRoleName: expected 1-64"),
+        (
+            {"deployerSystemPolicies": json.dumps(["AdministratorAccess"])},
+            "pai-platform-bootstrap:deployerSystemPolicies: AdministratorAccess is not allowed",
+        ),
+    ],
+)
+def test_invalid_config_is_one_line_naming_the_key(overrides, message):
+    with pytest.raises(backend_config.ConfigError) as caught:
+        settings(**overrides)
+    text = str(caught.value)
+    assert text.startswith(message), text
+    assert "\n" not in text
+    assert isinstance(caught.value, pulumi.RunError)
+
+
+def test_missing_required_key():
+    raw = dict(BASE)
+    del raw["stateBucketName"]
+    with pytest.raises(backend_config.ConfigError, match=r"^pai-platform-bootstrap:stateBucketName: required"):
+        backend_config.parse_settings(raw)
+
+
+# --------------------------------------------------------------------------------------------- policies
+
+
+def test_render_is_canonical():
+    a = policies.render({"Version": "1", "Statement": [{"Action": ["b", "a"], "Effect": "Allow"}]})
+    b = policies.render({"Statement": [{"Effect": "Allow", "Action": ["a", "b", "a"]}], "Version": "1"})
+    assert a == b == '{"Statement":[{"Action":["a","b"],"Effect":"Allow"}],"Version":"1"}'
+
+
+def test_trust_policy_conditions():
+    doc = json.loads(
+        policies.render(
+            policies.oidc_trust_policy(
+                "acs:ram::1:oidc-provider/ci",
+                "https://token.actions.githubusercontent.com",
+                "sts.aliyuncs.com",
+                ["repo:a/b:environment:prod", "repo:a/b:environment:dev"],
+            )
+        )
+    )
+    (statement,) = doc["Statement"]
+    assert doc["Version"] == "1"
+    assert statement["Action"] == "sts:AssumeRole"
+    assert statement["Principal"] == {"Federated": ["acs:ram::1:oidc-provider/ci"]}
+    equals = statement["Condition"]["StringEquals"]
+    assert equals["oidc:aud"] == ["sts.aliyuncs.com"]
+    assert equals["oidc:iss"] == ["https://token.actions.githubusercontent.com"]
+    assert equals["oidc:sub"] == ["repo:a/b:environment:dev", "repo:a/b:environment:prod"]
+    assert set(statement["Condition"]) == {"StringEquals"}
+
+
+@pytest.mark.parametrize("read_write", [True, False])
+def test_state_policy_is_scoped_to_the_bucket(read_write):
+    doc = policies.state_access_policy("acme-state", read_write=read_write)
+    actions = set()
+    for statement in doc["Statement"]:
+        resources = statement["Resource"]
+        assert "*" not in resources
+        for resource in resources:
+            assert resource in ("acs:oss:*:*:acme-state", "acs:oss:*:*:acme-state/*")
+        actions.update(statement["Action"])
+    assert "oss:GetObject" in actions and "oss:ListObjects" in actions
+    assert ("oss:PutObject" in actions) is read_write
+    assert ("oss:DeleteObject" in actions) is read_write
+
+
+def test_login_line_uses_the_s3_compatible_virtual_hosted_endpoint():
+    line = policies.login_command("acme-state", "cn-shanghai")
+    assert line == "pulumi login 's3://acme-state?endpoint=https://s3.oss-cn-shanghai.aliyuncs.com&region=cn-shanghai'"
+    assert "s3ForcePathStyle" not in line
+
+
+def test_state_policy_name_has_only_letters_digits_hyphens():
+    assert policies.state_policy_name("team.deployer") == "team-deployer-state"
+
+
+# --------------------------------------------------------------------------------------------- resources
+
+
+@pulumi.runtime.test
+def test_state_bucket_is_private_versioned_encrypted_protected(mocks):
+    outputs = build()
+
+    def check(_):
+        (bucket,) = of_type(mocks, "alicloud:oss/bucket:Bucket")
+        assert bucket.inputs["bucket"] == "acme-pulumi-state"
+        assert bucket.inputs["versioning"] == {"status": "Enabled"}
+        assert bucket.inputs["serverSideEncryptionRule"] == {"sseAlgorithm": "AES256"}
+        assert bucket.inputs.get("forceDestroy") in (False, None)
+        assert "acl" not in bucket.inputs
+        _, opts = mocks.options[bucket.name]
+        assert opts.protect is True
+        assert opts.ignore_changes == ["acl"]
+        (acl,) = of_type(mocks, "alicloud:oss/bucketAcl:BucketAcl")
+        assert acl.inputs == {"bucket": "acme-pulumi-state", "acl": "private"}
+        (block,) = of_type(mocks, "alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock")
+        assert block.inputs == {"bucket": "acme-pulumi-state", "blockPublicAccess": True}
+        assert type(mocks.options[acl.name][1].parent).__name__ == "Bucket"
+
+    return after_registration(mocks, outputs, check)
+
+
+@pulumi.runtime.test
+def test_outputs_name_bucket_login_line_and_role_arns(mocks):
+    outputs = build()
+    keys = sorted(outputs)
+
+    def check(values):
+        result = dict(zip(keys, values))
+        assert result["stateBucketName"] == "acme-pulumi-state"
+        assert result["pulumiLogin"] == (
+            "pulumi login 's3://acme-pulumi-state?endpoint=https://s3.oss-cn-hangzhou.aliyuncs.com&region=cn-hangzhou'"
+        )
+        assert result["deployerRoleArn"].startswith("acs:ram::")
+        assert result["previewerRoleArn"].startswith("acs:ram::")
+        assert result["oidcProviderArn"].startswith("acs:ram::")
+
+    return after_registration(mocks, outputs, lambda result: check([result[k] for k in keys]))
+
+
+@pulumi.runtime.test
+def test_oidc_provider_and_trust_conditions(mocks):
+    outputs = build()
+
+    def check(_):
+        (provider,) = of_type(mocks, "alicloud:ims/oidcProvider:OidcProvider")
+        assert provider.inputs["issuerUrl"] == "https://token.actions.githubusercontent.com"
+        assert provider.inputs["clientIds"] == ["sts.aliyuncs.com"]
+        assert provider.inputs["fingerprints"] == [FINGERPRINT]
+        roles = {r.inputs["roleName"]: r for r in of_type(mocks, "alicloud:ram/role:Role")}
+        assert set(roles) == {"pai-platform-deployer", "pai-platform-previewer"}
+        expected_subjects = {
+            "pai-platform-deployer": ["repo:acme/pai:environment:dev", "repo:acme/pai:environment:prod"],
+            "pai-platform-previewer": ["repo:acme/pai:pull_request"],
+        }
+        for name, role in roles.items():
+            document = role.inputs["assumeRolePolicyDocument"]
+            assert document == policies.render(json.loads(document)), "trust policy is not canonical"
+            (statement,) = json.loads(document)["Statement"]
+            assert statement["Principal"]["Federated"] == ["acs:ram::1234567890123456:x/pipeline-oidc"]
+            condition = statement["Condition"]["StringEquals"]
+            assert condition["oidc:aud"] == ["sts.aliyuncs.com"]
+            assert condition["oidc:iss"] == ["https://token.actions.githubusercontent.com"]
+            assert condition["oidc:sub"] == expected_subjects[name]
+
+    return after_registration(mocks, outputs, check)
+
+
+@pulumi.runtime.test
+def test_role_permissions(mocks):
+    outputs = build()
+
+    def check(_):
+        attachments = of_type(mocks, "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment")
+        by_role: dict[str, set[tuple[str, str]]] = {}
+        for attachment in attachments:
+            by_role.setdefault(attachment.inputs["roleName"], set()).add(
+                (attachment.inputs["policyName"], attachment.inputs["policyType"])
+            )
+        assert by_role["pai-platform-deployer"] == {
+            ("pai-platform-deployer-state", "Custom"),
+            ("AliyunNASFullAccess", "System"),
+            ("AliyunOSSFullAccess", "System"),
+            ("AliyunPAIFullAccess", "System"),
+            ("AliyunRAMFullAccess", "System"),
+            ("AliyunVPCFullAccess", "System"),
+        }
+        assert by_role["pai-platform-previewer"] == {
+            ("pai-platform-previewer-state", "Custom"),
+            ("AliyunNASReadOnlyAccess", "System"),
+            ("AliyunOSSReadOnlyAccess", "System"),
+            ("AliyunPAIReadOnlyAccess", "System"),
+            ("AliyunRAMReadOnlyAccess", "System"),
+            ("AliyunVPCReadOnlyAccess", "System"),
+        }
+        for policy in of_type(mocks, "alicloud:ram/policy:Policy"):
+            document = json.loads(policy.inputs["policyDocument"])
+            assert policy.inputs["policyDocument"] == policies.render(document)
+            for statement in document["Statement"]:
+                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                assert not ("*" in actions and "*" in resources), "no * on *"
+                assert all(r.startswith("acs:oss:*:*:acme-pulumi-state") for r in resources)
+                assert actions == sorted(actions)
+
+    return after_registration(mocks, outputs, check)
+
+
+@pulumi.runtime.test
+def test_children_are_parented_and_names_are_unique(mocks):
+    outputs = build()
+
+    def check(_):
+        names = [r.name for r in mocks.resources]
+        assert len(names) == len(set(names)), "duplicate logical names"
+        parents = {name: type(opts.parent).__name__ for name, (_, opts) in mocks.options.items()}
+        assert parents["state-bucket"] == "StateBucket"
+        assert parents["pipeline-oidc"] == "PipelineIdentity"
+        assert parents["pipeline-deployer"] == "PipelineIdentity"
+        assert parents["pipeline-deployer-role"] == "PipelineRole"
+        assert parents["pipeline-deployer-state-policy"] == "Role"
+        assert parents["pipeline-deployer-AliyunPAIFullAccess"] == "Role"
+        components = {t for t, _ in mocks.options.values() if t.startswith("bootstrap:")}
+        assert components == {
+            "bootstrap:state_backend:StateBucket",
+            "bootstrap:state_backend:PipelineIdentity",
+            "bootstrap:state_backend:PipelineRole",
+        }
+
+    return after_registration(mocks, outputs, check)
+
+
+@pulumi.runtime.test
+def test_no_previewer_without_subjects(mocks):
+    outputs = build(previewerSubjects="[]")
+    assert "previewerRoleArn" not in outputs
+
+    def check(_):
+        roles = [r.inputs["roleName"] for r in of_type(mocks, "alicloud:ram/role:Role")]
+        assert roles == ["pai-platform-deployer"]
+
+    return after_registration(mocks, outputs, check)
