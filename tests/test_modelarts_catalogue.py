@@ -1,0 +1,220 @@
+"""The ModelArts catalogue and policy rendering, checked against the seed itself.
+
+The seed's tables are parsed here, independently of the catalogue: every action of tables 1-14 must be in the
+catalogue under the same table and dependent service, and nothing else may be there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from components.modelarts import catalogue, policy
+from components.modelarts.agency import plan_agency_policies
+from components.modelarts.iam import RoleArgs, plan_policies
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "004_1d05ada3d1d13cde.txt"
+
+# Service names as they appear on their own line in the seed's tables.
+SERVICES = {"IAM", "BSS", "ModelArts", "ModelArts inference", "OBS", "SWR", "ECS", "SFS Turbo", "SMN", "DLI", "MRS",
+            "LTS", "CES", "IEF", "DWS", "VPC", "AOM"}
+# The seed's own typos, written out here (not imported) so a wrong fix in the catalogue fails the test.
+TYPOS = {"obs:bucket:ListAllMybuckets": "obs:bucket:ListAllMyBuckets", "ces:metricData:list:": "ces:metricData:list"}
+ACTION_LINE = re.compile(r"^([a-z]+:[A-Za-z*]+:[A-Za-z_*]+:?)(?:\s|$)")
+TABLE_LINE = re.compile(r"^Table (\d+) ")
+
+
+def parse_seed() -> dict[tuple[int, str], set[str]]:
+    """(table, dependent service) -> actions, as the seed lists them (typos fixed by TYPOS)."""
+    rows: dict[tuple[int, str], set[str]] = defaultdict(set)
+    table, service = None, None
+    for raw in SEED.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        heading = TABLE_LINE.match(line)
+        if heading:
+            table, service = int(heading.group(1)), None
+            continue
+        if table is None:
+            continue
+        if line in SERVICES:
+            service = line
+            continue
+        found = ACTION_LINE.match(line)
+        if found:
+            assert service is not None, f"action before any service in table {table}: {line}"
+            action = found.group(1)
+            rows[(table, service)].add(TYPOS.get(action, action))
+    return dict(rows)
+
+
+SEED_ROWS = parse_seed()
+
+
+def seed_table(table: int) -> set[str]:
+    return {a for (t, _), actions in SEED_ROWS.items() if t == table for a in actions}
+
+
+def catalogue_rows(functions) -> dict[tuple[int, str], set[str]]:
+    rows: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for entries in functions.values():
+        for entry in entries:
+            if entry.actions:
+                rows[(entry.table, entry.service)].update(entry.actions)
+    return dict(rows)
+
+
+def test_parser_sees_all_fourteen_tables():
+    assert {t for t, _ in SEED_ROWS} == set(range(1, 15))
+    assert sum(len(v) for v in SEED_ROWS.values()) > 300
+
+
+@pytest.mark.parametrize("table", range(1, 10))
+def test_user_tables_row_by_row(table):
+    ours = {k: v for k, v in catalogue_rows(catalogue.USER_FUNCTIONS).items() if k[0] == table}
+    theirs = {k: v for k, v in SEED_ROWS.items() if k[0] == table}
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("table", range(10, 15))
+def test_agency_tables_row_by_row(table):
+    ours = {k: v for k, v in catalogue_rows(catalogue.AGENCY_FUNCTIONS).items() if k[0] == table}
+    theirs = {k: v for k, v in SEED_ROWS.items() if k[0] == table}
+    assert ours == theirs
+
+
+def test_every_seed_action_is_reachable_through_the_public_functions():
+    every = catalogue.function_keys()
+    user = {a for actions in catalogue.user_actions(every).values() for a in actions}
+    assert set().union(*(seed_table(t) for t in range(1, 10))) == user
+    assert set().union(*(seed_table(t) for t in range(10, 15))) == set(catalogue.agency_actions(every))
+
+
+def test_system_policies_are_the_seeds_two_and_never_actions():
+    assert catalogue.user_system_policies(catalogue.function_keys()) == ["SFS Turbo FullAccess", "SWR Admin"]
+    seed_text = SEED.read_text(encoding="utf-8")
+    for name in ("SWR Admin", "SFS Turbo FullAccess"):
+        assert f"\n{name}\n" in seed_text
+
+
+def test_training_jobs_user_actions_are_exactly_table_4():
+    flat = {a for actions in catalogue.user_actions(["training-jobs"], include_mandatory=False).values()
+            for a in actions}
+    assert flat == seed_table(4)
+    with_mandatory = {a for actions in catalogue.user_actions(["training-jobs"]).values() for a in actions}
+    assert with_mandatory == seed_table(4) | {"iam:tokens:assume"}
+
+
+def test_training_jobs_rendered_policies_hold_exactly_the_seed_actions():
+    user_docs = plan_policies("ws", [RoleArgs("trainer", ["training-jobs"])], include_mandatory=False)
+    rendered = {a for spec in user_docs for a in policy.policy_actions(spec.document)}
+    assert rendered == seed_table(4)
+    agency_docs = plan_agency_policies("ag", ["training-jobs"])
+    assert {a for *_, doc in agency_docs for a in policy.policy_actions(doc)} == seed_table(11)
+    # OBS is the only agency service for training jobs: one AX and one XA copy, nothing else.
+    assert [(key, kind) for key, _, kind, _ in agency_docs] == [("obs-ax-1", "AX"), ("obs-xa-1", "XA")]
+
+
+def test_training_jobs_agency_policy_snapshot():
+    assert catalogue.agency_actions(["training-jobs"]) == sorted(seed_table(11))
+    assert policy.render_policy(catalogue.agency_actions(["training-jobs"])) == (
+        '{"Version":"1.1","Statement":[{"Effect":"Allow","Action":'
+        '["obs:bucket:ListBucket","obs:object:GetObject","obs:object:PutObject"]}]}'
+    )
+
+
+def test_scopes_follow_the_rule():
+    actions = catalogue.user_actions(catalogue.function_keys())
+    assert all(a.startswith("iam:") for a in actions["global"])
+    assert all(a.startswith("obs:") for a in actions["obs"])
+    assert not any(a.startswith(("iam:", "obs:")) for a in actions["project"])
+    # Table 9's "must be configured in the IAM project view" rows land in project scope.
+    for entry in catalogue.USER_FUNCTIONS["resource-pools"] + catalogue.USER_FUNCTIONS["network-management"]:
+        assert entry.scope == "project" and "project view" in entry.note
+
+
+def test_every_entry_cites_a_table_and_scenario_and_actions_are_valid():
+    for functions, tables in ((catalogue.USER_FUNCTIONS, range(1, 10)), (catalogue.AGENCY_FUNCTIONS, range(10, 15))):
+        for key, entries in functions.items():
+            assert re.fullmatch(r"[a-z][a-z0-9-]*", key)
+            for entry in entries:
+                assert entry.table in tables and entry.scenario and entry.service in SERVICES
+                assert entry.actions or entry.system_policies
+                for action in entry.actions:
+                    policy.validate_action(action)
+    assert set(catalogue.agency_function_keys()) <= set(catalogue.function_keys())
+
+
+def test_only_iam_tokens_assume_is_mandatory():
+    assert catalogue.MANDATORY_FUNCTIONS == ("basic",)
+    assert catalogue.user_actions([]) == {"global": ["iam:tokens:assume"]}
+    assert catalogue.user_actions([], include_mandatory=False) == {}
+
+
+def test_unknown_function_is_rejected_with_its_path():
+    with pytest.raises(ValueError, match=r"roles\[0\].functions\[1\]: unknown ModelArts function 'training'"):
+        catalogue.validate_functions(["notebooks", "training"], "roles[0].functions")
+    with pytest.raises(ValueError, match="expected a list"):
+        catalogue.validate_functions("notebooks")
+
+
+# --- policy rendering -------------------------------------------------------------------------------------------
+
+def test_render_is_canonical_and_deterministic():
+    a = policy.render_policy(["obs:object:PutObject", "obs:bucket:ListBucket", "obs:object:PutObject"])
+    b = policy.render_policy(["obs:bucket:ListBucket", "obs:object:PutObject"])
+    assert a == b
+    assert list(json.loads(a)) == ["Version", "Statement"]
+    assert list(json.loads(a)["Statement"][0]) == ["Effect", "Action"]
+    assert " " not in a
+
+
+@pytest.mark.parametrize("bad", ["obs", "obs:bucket", "OBS:bucket:List", "obs:bucket:List Bucket", "obs::x",
+                                 "obs:bucket:ListBucket:", "obs:bucket:x (note)"])
+def test_bad_actions_are_rejected(bad):
+    with pytest.raises(ValueError):
+        policy.render_policies([bad])
+
+
+def test_wildcards_from_the_seed_are_accepted():
+    assert policy.policy_actions(policy.render_policy(["modelarts:*:*delete*", "modelarts:trainJob:*"])) == [
+        "modelarts:*:*delete*", "modelarts:trainJob:*"]
+
+
+def test_everything_selected_is_split_within_huawei_limits():
+    for actions in catalogue.user_actions(catalogue.function_keys()).values():
+        documents = policy.render_policies(actions)
+        assert all(len(d) <= policy.MAX_POLICY_CHARS for d in documents)
+        assert [a for d in documents for a in policy.policy_actions(d)] == actions
+
+
+def test_render_policy_refuses_oversize_documents():
+    actions = [f"svc:res:action{i:04d}" for i in range(99)]
+    with pytest.raises(ValueError, match="100 per statement"):
+        policy.render_policy(actions + ["svc:res:z1", "svc:res:z2"])
+    big = [f"svc:resource:{'a' * 80}{i:03d}" for i in range(90)]
+    with pytest.raises(ValueError, match="6144"):
+        policy.render_policy(big)
+    assert len(policy.render_policies(big)) == 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.from_regex(r"[a-z]{2,6}:[A-Za-z]{1,12}:[A-Za-z*]{1,30}", fullmatch=True), max_size=300),
+       st.integers(min_value=200, max_value=6144))
+def test_split_covers_every_action_once_within_limits(actions, max_chars):
+    documents = policy.render_policies(actions, max_chars=max_chars)
+    flat = [a for d in documents for a in policy.policy_actions(d)]
+    assert flat == sorted(actions)
+    assert all(len(d) <= max_chars for d in documents)
+    assert all(len(policy.policy_actions(d)) <= policy.MAX_ACTIONS_PER_STATEMENT for d in documents)
+
+
+def test_policy_names_are_numbered_and_checked():
+    assert policy.policy_names("ws-trainer-project-xa", 2) == ["ws-trainer-project-xa-1", "ws-trainer-project-xa-2"]
+    with pytest.raises(ValueError, match="custom policy name"):
+        policy.policy_names("bad name", 1)
