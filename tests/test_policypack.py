@@ -547,6 +547,9 @@ def pack_process():
 
 def test_pack_serves_the_policies_over_grpc(pack_process):
     import grpc
+    import select
+    ready, _, _ = select.select([pack_process.stdout], [], [], 60)
+    assert ready, "the policy pack printed no port within 60 s"
     port = pack_process.stdout.readline().strip()
     assert port.isdigit(), pack_process.stderr.read()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
