@@ -1,0 +1,263 @@
+"""The example pipelines (examples/pipelines/) have the jobs and commands the platform team relies on:
+tests first, a policy-checked preview per affected stack posted on the PR/MR, `up` on main only with a manual gate
+for prod, an --expect-no-changes preview after `up` and on a schedule, OIDC credentials and no literal secrets."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+PIPELINES = Path(__file__).resolve().parent.parent / "examples" / "pipelines"
+GITHUB = PIPELINES / "github-actions.yml"
+GITLAB = PIPELINES / "gitlab-ci.yml"
+
+# Shapes of real credentials: Alibaba Cloud AccessKey ids start with LTAI; STS ids with STS.; AWS keys with AKIA.
+SECRET_SHAPES = re.compile(r"LTAI[0-9A-Za-z]{12,}|STS\.[0-9A-Za-z]{16,}|AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY")
+KEY_VARIABLES = (
+    "ALICLOUD_ACCESS_KEY",
+    "ALICLOUD_SECRET_KEY",
+    "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+)
+
+
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text())
+
+
+def github_triggers(workflow: dict) -> dict:
+    # PyYAML reads the bare key `on` as boolean True (YAML 1.1).
+    return workflow.get("on", workflow.get(True))
+
+
+def steps(job: dict) -> list[dict]:
+    return job.get("steps", [])
+
+
+def pulumi_steps(job: dict) -> list[dict]:
+    return [step for step in steps(job) if str(step.get("uses", "")).startswith("pulumi/actions@")]
+
+
+def all_strings(node) -> list[str]:
+    if isinstance(node, dict):
+        return [s for key, value in node.items() for s in all_strings(key) + all_strings(value)]
+    if isinstance(node, list):
+        return [s for item in node for s in all_strings(item)]
+    return [node] if isinstance(node, str) else []
+
+
+# --------------------------------------------------------------------------------------------- GitHub Actions
+
+
+@pytest.fixture(scope="module")
+def gh() -> dict:
+    return load(GITHUB)
+
+
+def test_github_triggers_on_code_and_stacks_and_schedule(gh):
+    on = github_triggers(gh)
+    for event in ("pull_request", "push"):
+        paths = on[event]["paths"]
+        for watched in ("stacks/**", "components/**", "__main__.py"):
+            assert watched in paths, (event, watched)
+    assert on["push"]["branches"] == ["main"]
+    assert on["schedule"][0]["cron"]
+
+
+def test_github_runs_the_tests_first(gh):
+    jobs = gh["jobs"]
+    assert any(step.get("run") == "make test" for step in steps(jobs["test"]))
+    for name in ("preview", "up"):
+        assert "test" in jobs[name]["needs"], name
+
+
+def test_github_affected_stacks_feed_a_matrix(gh):
+    jobs = gh["jobs"]
+    assert "stacks/Pulumi." in jobs["stacks"]["steps"][-1]["run"]
+    for name in ("preview", "up", "drift"):
+        assert "needs.stacks.outputs.stacks" in jobs[name]["strategy"]["matrix"]["stack"], name
+
+
+def test_github_preview_with_policy_pack_is_commented_on_the_pr(gh):
+    job = gh["jobs"]["preview"]
+    assert "pull_request" in job["if"]
+    (step,) = pulumi_steps(job)
+    assert step["with"]["command"] == "preview"
+    assert step["with"]["stack-name"] == "${{ matrix.stack }}"
+    assert step["with"]["policyPacks"] == "policypack"
+    assert step["with"]["comment-on-pr"] is True
+    assert job["permissions"]["pull-requests"] == "write"
+
+
+def test_github_up_on_main_only_behind_an_environment_then_expect_no_changes(gh):
+    job = gh["jobs"]["up"]
+    assert "github.event_name == 'push'" in job["if"] and "refs/heads/main" in job["if"]
+    # prod's required reviewers live on the environment; the job must reference it.
+    assert job["environment"] == "${{ matrix.stack }}"
+    up, check = pulumi_steps(job)
+    assert up["with"]["command"] == "up" and up["with"]["policyPacks"] == "policypack"
+    assert check["with"]["command"] == "preview" and check["with"]["expect-no-changes"] is True
+    for name, other in gh["jobs"].items():
+        if name != "up":
+            assert all(step["with"]["command"] != "up" for step in pulumi_steps(other)), name
+
+
+def test_github_scheduled_drift_check(gh):
+    job = gh["jobs"]["drift"]
+    assert "schedule" in job["if"]
+    (step,) = pulumi_steps(job)
+    assert step["with"]["command"] == "preview" and step["with"]["expect-no-changes"] is True
+
+
+def test_github_cloud_jobs_use_oidc_roles(gh):
+    assert gh["permissions"] == {"contents": "read"}
+    for name in ("preview", "up", "drift"):
+        job = gh["jobs"][name]
+        assert job["permissions"]["id-token"] == "write", name
+        (configure,) = [s for s in steps(job) if str(s.get("uses", "")).startswith("aliyun/configure-aliyun-credentials-action@")]
+        assert configure["with"]["role-to-assume"].startswith("${{ vars."), name
+        assert configure["with"]["oidc-provider-arn"] == "${{ vars.ALIBABA_CLOUD_OIDC_PROVIDER_ARN }}"
+        assert configure["with"]["audience"] == "sts.aliyuncs.com"
+        assert steps(job).index(configure) < steps(job).index(pulumi_steps(job)[0])
+    roles = {name: [s for s in steps(gh["jobs"][name]) if "role-to-assume" in s.get("with", {})][0]["with"]["role-to-assume"]
+             for name in ("preview", "up", "drift")}
+    assert "DEPLOYER" in roles["up"]
+    assert "PREVIEWER" in roles["preview"] and "PREVIEWER" in roles["drift"]
+
+
+# --------------------------------------------------------------------------------------------- GitLab CI
+
+
+@pytest.fixture(scope="module")
+def gl() -> dict:
+    return load(GITLAB)
+
+
+def scripts(job: dict) -> str:
+    return "\n".join(job.get("script", []))
+
+
+def test_gitlab_stages_in_order(gl):
+    assert gl["stages"] == ["test", "preview", "deploy", "verify"]
+    assert gl["default"]["image"].startswith("pulumi/pulumi-python")
+
+
+def test_gitlab_runs_the_tests_first(gl):
+    assert "make test" in scripts(gl["test"])
+    assert gl["preview"]["needs"] == ["test"]
+    assert gl[".up"]["needs"] == ["test"]
+
+
+def test_gitlab_preview_per_affected_stack_with_policy_pack_posted_on_the_mr(gl):
+    job = gl["preview"]
+    text = scripts(job)
+    assert 'pulumi preview --stack "$stack" --policy-pack policypack' in text
+    assert "stacks/Pulumi." in text
+    assert "merge_requests/$CI_MERGE_REQUEST_IID/notes" in text
+    assert job["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
+    assert "stacks/**/*" in job["rules"][0]["changes"] and "__main__.py" in job["rules"][0]["changes"]
+
+
+def test_gitlab_up_on_default_branch_only_manual_for_prod(gl):
+    text = scripts(gl[".up"])
+    assert 'pulumi up --stack "$STACK" --policy-pack policypack --yes' in text
+    assert text.index("pulumi up") < text.index("--expect-no-changes")
+    for name in ("up-dev", "up-prod"):
+        job = gl[name]
+        assert job["extends"] == ".up"
+        assert job["environment"]["name"] == job["variables"]["STACK"]
+        (rule,) = job["rules"]
+        assert "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in rule["if"]
+    assert gl["up-prod"]["rules"][0]["when"] == "manual"
+    assert gl["up-prod"]["allow_failure"] is False
+    assert "when" not in gl["up-dev"]["rules"][0]
+    others = [name for name in gl if name not in (".up", ".alibaba-cloud") and isinstance(gl[name], dict)]
+    assert all("pulumi up" not in scripts(gl[name]) for name in others)
+
+
+def test_gitlab_scheduled_drift_check(gl):
+    job = gl["drift"]
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}]
+    assert "--expect-no-changes" in scripts(job) and "--policy-pack policypack" in scripts(job)
+
+
+def test_gitlab_cloud_jobs_use_oidc_id_tokens(gl):
+    base = gl[".alibaba-cloud"]
+    assert base["id_tokens"]["ALIBABA_CLOUD_ID_TOKEN"]["aud"] == "sts.aliyuncs.com"
+    assume = base["script"][0]
+    for needed in ("ALIBABA_CLOUD_OIDC_TOKEN_FILE", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "ALIBABA_CLOUD_ROLE_ARN",
+                   'pulumi login "$PULUMI_BACKEND_URL"'):
+        assert needed in assume
+    for name, role in (("preview", "PREVIEWER"), (".up", "DEPLOYER"), ("drift", "PREVIEWER")):
+        job = gl[name]
+        assert job["extends"] == ".alibaba-cloud"
+        assert job["variables"]["ALIBABA_CLOUD_ROLE_ARN"] == f"$ALIBABA_CLOUD_{role}_ROLE_ARN"
+        assert job["script"][0] == assume, name
+
+
+# --------------------------------------------------------------------------------------------- both
+
+
+@pytest.mark.parametrize("path", [GITHUB, GITLAB], ids=["github", "gitlab"])
+def test_no_literal_credentials(path):
+    text = path.read_text()
+    assert not SECRET_SHAPES.search(text)
+    document = load(path)
+    # No job or workflow sets a key variable to a literal value.
+    for node in [document] + [v for v in document.values() if isinstance(v, dict)] + [
+        v for v in document.get("jobs", {}).values()
+    ]:
+        env = node.get("env") or node.get("variables") or {}
+        for key in KEY_VARIABLES:
+            assert key not in env, (path.name, key)
+    for value in all_strings(document):
+        assert "PULUMI_ACCESS_TOKEN" not in value
+
+
+def test_github_affected_stacks_script(tmp_path, gh):
+    """Run the `stacks` job's script in a scratch repository: code changes pick every stack, a stack file change
+    picks that stack."""
+    script = gh["jobs"]["stacks"]["steps"][-1]["run"]
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("config", "user.email", "ci@example.com")
+    git("config", "user.name", "ci")
+    (tmp_path / "stacks").mkdir()
+    for stack in ("dev", "prod"):
+        (tmp_path / "stacks" / f"Pulumi.{stack}.yaml").write_text("config: {}\n")
+    (tmp_path / "__main__.py").write_text("")
+    git("add", ".")
+    git("commit", "-q", "-m", "base")
+    base = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, check=True, capture_output=True, text=True).stdout.strip()
+
+    def pick(event: str) -> list[str]:
+        output = tmp_path / "out"
+        output.write_text("")
+        env = dict(os.environ, EVENT=event, BASE_SHA=base, GITHUB_OUTPUT=str(output))
+        # GitHub's default shell: bash --noprofile --norc -eo pipefail.
+        subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=tmp_path, env=env, check=True, capture_output=True)
+        (line,) = output.read_text().splitlines()
+        return json.loads(line.removeprefix("stacks="))
+
+    (tmp_path / "stacks" / "Pulumi.prod.yaml").write_text("config: {a: 1}\n")
+    git("commit", "-qam", "prod only")
+    assert pick("pull_request") == ["prod"]
+    assert pick("push") == ["dev", "prod"]
+    (tmp_path / "stacks" / "Pulumi.dev.yaml").unlink()
+    git("commit", "-qam", "drop dev")
+    assert pick("pull_request") == ["prod"]
+    git("revert", "--no-edit", "HEAD")
+    (tmp_path / "__main__.py").write_text("# code\n")
+    git("commit", "-qam", "code")
+    assert pick("pull_request") == ["dev", "prod"]
