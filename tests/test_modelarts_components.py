@@ -1,0 +1,320 @@
+"""ModelArts components under Pulumi mocks: resource types, inputs, secrets, protection, parents.
+
+Each test gets a fresh event loop and a fresh recording monitor. The stock mock monitor hands ``new_resource``
+neither parent nor options, so the monitor below records them from the request, and refuses duplicate URNs.
+
+Each test runs its program through ``@pulumi.runtime.test`` (which returns the component's Output so it is
+awaited, and waits for every outstanding registration) and then asserts on the recording. Asserting inside an
+``apply`` of one output would run before resources that depend on other outputs are registered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from dataclasses import dataclass, field
+
+import pulumi
+import pytest
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+
+from components.modelarts import catalogue, policy
+from components.modelarts.agency import AgencyArgs, ModelArtsAgency
+from components.modelarts.bundle import ModelArtsWorkspace, WorkspaceArgs, validate_workspace
+from components.modelarts.iam import Identity, IdentityArgs, MemberArgs, RoleArgs
+from components.modelarts.network import NetworkArgs
+from components.modelarts.storage import BucketArgs, FileSystemArgs
+
+USER = "huaweicloud:Iam/user:User"
+GROUP = "huaweicloud:Iam/group:Group"
+ROLE = "huaweicloud:Iam/role:Role"
+ASSIGNMENT = "huaweicloud:Iam/roleAssignment:RoleAssignment"
+MEMBERSHIP = "huaweicloud:Iam/groupMembership:GroupMembership"
+AGENCY = "huaweicloud:Iam/agency:Agency"
+BUCKET = "huaweicloud:Obs/bucket:Bucket"
+TURBO = "huaweicloud:Sfs/turbo:Turbo"
+VPC = "huaweicloud:Vpc/vpc:Vpc"
+SUBNET = "huaweicloud:Vpc/subnet:Subnet"
+SECGROUP = "huaweicloud:Vpc/secgroup:Secgroup"
+GET_ROLE = "huaweicloud:Iam/getRole:getRole"
+
+
+@dataclass
+class Registered:
+    typ: str
+    name: str
+    inputs: dict
+    urn: str
+    parent: str
+    protect: bool
+    secret_outputs: list[str]
+
+
+@dataclass
+class Recorder(pulumi.runtime.Mocks):
+    resources: list[Registered] = field(default_factory=list)
+    calls: list[tuple[str, dict]] = field(default_factory=list)
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        self.calls.append((args.token, dict(args.args)))
+        if args.token == GET_ROLE:
+            display_name = args.args["displayName"]
+            return {"id": f"system-{display_name}", "displayName": display_name,
+                    "name": "x", "catalog": "x", "description": "", "policy": "{}", "type": "XA"}
+        return {}
+
+    def of_type(self, typ: str) -> list[Registered]:
+        return [r for r in self.resources if r.typ == typ]
+
+    def named(self, typ: str, name: str) -> Registered:
+        [found] = [r for r in self.resources if r.typ == typ and r.name == name]
+        return found
+
+
+def _snake(value):
+    """Wire names are camelCase (``sseAlgorithm``); assert with the SDK's snake_case argument names."""
+    if isinstance(value, dict) and not rpc.is_rpc_secret(value):
+        return {re.sub(r"(?<!^)([A-Z])", r"_\1", k).lower(): _snake(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snake(v) for v in value]
+    return value
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """Records every registration with its parent and options (the stock monitor drops them)."""
+
+    _lock = threading.Lock()
+
+    def RegisterResource(self, request):
+        if request.type != "pulumi:pulumi:Stack":
+            urn = self.make_urn(request.parent, request.type, request.name)
+            with self._lock:
+                assert all(r.urn != urn for r in self.mocks.resources), f"duplicate URN {urn}"
+                self.mocks.resources.append(Registered(
+                    request.type, request.name, _snake(rpc.deserialize_properties(request.object)), urn, request.parent,
+                    request.protect, list(request.additionalSecretOutputs)))
+        return super().RegisterResource(request)
+
+
+@pytest.fixture
+def mocks():
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    recorder = Recorder()
+    pulumi.runtime.set_mocks(recorder, preview=False, monitor=RecordingMonitor(recorder))
+    yield recorder
+    asyncio.set_event_loop(None)
+    loop.close()
+
+
+def workspace_args(**overrides) -> WorkspaceArgs:
+    base = dict(
+        name="vision",
+        project_name="cn-north-4",
+        project_id="proj-123",
+        domain_id="dom-456",
+        roles=[RoleArgs("trainer", ["training-jobs"]), RoleArgs("developer", ["notebooks", "notebook-sfs-turbo"])],
+        members=[
+            MemberArgs("alice", ["trainer", "developer"], password="S3cret-pass!"),
+            MemberArgs("bob", ["developer"], existing_user_id="user-bob-id"),
+        ],
+        buckets=[BucketArgs("datasets", "vision-datasets-example")],
+        file_systems=[FileSystemArgs("shared", "vision-shared", 500, "cn-north-4a")],
+        network=NetworkArgs("vision-vpc"),
+    )
+    base.update(overrides)
+    return WorkspaceArgs(**base)
+
+
+def _actions(records: list[Registered]) -> set[str]:
+    return {a for r in records for a in policy.policy_actions(r.inputs["policy"])}
+
+
+def test_bundle_registers_the_expected_resources(mocks):
+    @pulumi.runtime.test
+    def program():
+        workspace = ModelArtsWorkspace("ws", workspace_args())
+        return workspace.identity.users["alice"]
+
+    program()
+    count = {t: len(mocks.of_type(t)) for t in (USER, GROUP, MEMBERSHIP, BUCKET, TURBO, VPC, SUBNET, SECGROUP,
+                                               AGENCY)}
+    assert count == {USER: 1, GROUP: 2, MEMBERSHIP: 2, BUCKET: 1, TURBO: 1, VPC: 1, SUBNET: 1, SECGROUP: 1,
+                     AGENCY: 1}
+    components = {r.typ for r in mocks.resources if r.typ.startswith("modelarts:")}
+    assert components == {"modelarts:bundle:Workspace", "modelarts:iam:Identity", "modelarts:storage:Storage",
+                          "modelarts:network:Network", "modelarts:agency:Agency"}
+    # Every Huawei resource has a parent inside the bundle, never the stack.
+    urns = {r.urn for r in mocks.resources}
+    for record in mocks.resources:
+        if record.typ != "modelarts:bundle:Workspace":
+            assert record.parent in urns, (record.name, record.parent)
+
+
+def test_trainer_policies_hold_exactly_the_seed_actions_at_the_right_scope(mocks):
+    @pulumi.runtime.test
+    def program():
+        identity = Identity("iam", IdentityArgs(prefix="vision", domain_id="dom-456", project_id="proj-123",
+                                                roles=[RoleArgs("trainer", ["training-jobs"])], include_mandatory=False))
+        return identity.groups["trainer"].id
+
+    program()
+    roles = mocks.of_type(ROLE)
+    expected = {a for actions in catalogue.user_actions(["training-jobs"], False).values() for a in actions}
+    assert _actions(roles) == expected
+    by_type = {r.inputs["name"]: r.inputs["type"] for r in roles}
+    assert by_type == {"vision-trainer-global-ax-1": "AX", "vision-trainer-obs-ax-1": "AX",
+                       "vision-trainer-obs-xa-1": "XA", "vision-trainer-project-xa-1": "XA"}
+    assert all(a.startswith("obs:") for a in _actions([r for r in roles if "-obs-" in r.inputs["name"]]))
+    assignments = {r.name: r.inputs for r in mocks.of_type(ASSIGNMENT)}
+    assert assignments["iam-trainer-global-ax-1"]["domain_id"] == "dom-456"
+    assert "project_id" not in assignments["iam-trainer-global-ax-1"]
+    assert assignments["iam-trainer-project-xa-1"]["project_id"] == "proj-123"
+    assert assignments["iam-trainer-obs-xa-1"]["project_id"] == "proj-123"
+    assert assignments["iam-trainer-obs-ax-1"]["domain_id"] == "dom-456"
+    assert all(a["role_id"] == "iam-" + name.split("iam-", 1)[1] + "-id" for name, a in assignments.items())
+
+
+def test_passwords_are_secret_and_existing_users_are_not_created(mocks):
+    @pulumi.runtime.test
+    def program():
+        workspace = ModelArtsWorkspace("ws", workspace_args())
+        return workspace.identity.users["bob"]
+
+    program()
+    [alice] = mocks.of_type(USER)
+    assert alice.inputs["name"] == "alice"
+    assert rpc.is_rpc_secret(alice.inputs["password"])
+    assert rpc.unwrap_rpc_secret(alice.inputs["password"]) == "S3cret-pass!"
+    assert "password" in alice.secret_outputs
+    assert alice.inputs["access_type"] == "console" and alice.inputs["pwd_reset"] is True
+    members = {r.name: r.inputs["users"] for r in mocks.of_type(MEMBERSHIP)}
+    assert members == {"ws-iam-developer-members": ["ws-iam-alice-id", "user-bob-id"],
+                       "ws-iam-trainer-members": ["ws-iam-alice-id"]}
+
+
+def test_system_policies_are_looked_up_and_assigned_in_the_project(mocks):
+    @pulumi.runtime.test
+    def program():
+        workspace = ModelArtsWorkspace("ws", workspace_args())
+        return workspace.identity.groups["developer"].id
+
+    program()
+    assert (GET_ROLE, {"displayName": "SFS Turbo FullAccess"}) in mocks.calls
+    assignment = mocks.named(ASSIGNMENT, "ws-iam-developer-system-sfs-turbo-fullaccess")
+    assert assignment.inputs["role_id"] == "system-SFS Turbo FullAccess"
+    assert assignment.inputs["project_id"] == "proj-123"
+    assert not any("system" in r.name for r in mocks.of_type(ASSIGNMENT) if "trainer" in r.name)
+
+
+def test_buckets_are_private_encrypted_versioned_and_protected(mocks):
+    @pulumi.runtime.test
+    def program():
+        workspace = ModelArtsWorkspace("ws", workspace_args(
+            buckets=[BucketArgs("datasets", "vision-datasets-example"),
+                     BucketArgs("scratch", "vision-scratch-example", protect=False, sse_algorithm="AES256")]))
+        return workspace.storage.buckets["scratch"].bucket
+
+    program()
+    datasets = mocks.named(BUCKET, "ws-storage-datasets")
+    assert datasets.inputs["bucket"] == "vision-datasets-example"
+    assert datasets.inputs["acl"] == "private"
+    assert datasets.inputs["encryption"] is True and datasets.inputs["sse_algorithm"] == "kms"
+    assert datasets.inputs["versioning"] is True
+    assert datasets.inputs["force_destroy"] is False
+    assert datasets.protect is True
+    scratch = mocks.named(BUCKET, "ws-storage-scratch")
+    assert scratch.protect is False and scratch.inputs["sse_algorithm"] == "AES256"
+    turbo = mocks.named(TURBO, "ws-storage-shared")
+    assert turbo.protect is True
+    assert turbo.inputs["vpc_id"] == "ws-network-vpc-id"
+    assert turbo.inputs["subnet_id"] == "ws-network-subnet-id"
+    assert turbo.inputs["security_group_id"] == "ws-network-sg-id"
+    subnet = mocks.named(SUBNET, "ws-network-subnet")
+    assert subnet.inputs["gateway_ip"] == "192.168.0.1"
+    assert subnet.parent == mocks.named(VPC, "ws-network-vpc").urn
+
+
+def test_no_file_system_and_no_network_unless_requested(mocks):
+    @pulumi.runtime.test
+    def program():
+        workspace = ModelArtsWorkspace("ws", workspace_args(file_systems=[], network=None))
+        return workspace.identity.users["alice"]
+
+    program()
+    assert not mocks.of_type(TURBO) and not mocks.of_type(VPC) and not mocks.of_type(SUBNET)
+
+
+def test_agency_gets_only_the_minimal_actions_of_the_selected_functions(mocks):
+    @pulumi.runtime.test
+    def program():
+        agency = ModelArtsAgency("agency", AgencyArgs(name="vision-agency", functions=["training-jobs"],
+                                                      project_name="cn-north-4"))
+        return agency.agency.id
+
+    program()
+    [registered] = mocks.of_type(AGENCY)
+    assert registered.inputs["delegated_service_name"] == "op_svc_modelarts"
+    roles = mocks.of_type(ROLE)
+    assert _actions(roles) == {"obs:bucket:ListBucket", "obs:object:GetObject", "obs:object:PutObject"}
+    assert registered.inputs["domain_roles"] == ["vision-agency-obs-ax-1"]
+    assert registered.inputs["project_roles"] == [{"project": "cn-north-4", "roles": ["vision-agency-obs-xa-1"]}]
+
+
+def test_bundle_agency_covers_the_union_of_roles_and_no_full_set(mocks):
+    @pulumi.runtime.test
+    def program():
+        workspace = ModelArtsWorkspace("ws", workspace_args())
+        return workspace.agency.agency.id
+
+    program()
+    [registered] = mocks.of_type(AGENCY)
+    roles = [r for r in mocks.of_type(ROLE) if r.name.startswith("ws-agency-")]
+    assert _actions(roles) == set(catalogue.agency_actions(["notebooks", "training-jobs"]))
+    assert all(not name.startswith("ModelArts") and "Access" not in name
+               for entry in registered.inputs["project_roles"] for name in entry["roles"])
+
+
+def test_full_set_only_with_the_flag(mocks):
+    @pulumi.runtime.test
+    def program():
+        agency = ModelArtsAgency("agency", AgencyArgs(name="vision-agency", functions=["training-jobs"],
+                                                      project_name="cn-north-4", use_full_set=True,
+                                                      full_set_roles=["OBS OperateAccess"]))
+        return agency.agency.id
+
+    program()
+    [registered] = mocks.of_type(AGENCY)
+    assert "OBS OperateAccess" in registered.inputs["project_roles"][0]["roles"]
+
+
+def test_full_set_roles_without_flag_are_refused():
+    with pytest.raises(ValueError, match=r"workspace.agency.full_set_roles: set workspace.agency.use_full_set"):
+        validate_workspace(workspace_args(agency=AgencyArgs(name="a", functions=["training-jobs"],
+                                                            project_name="cn-north-4",
+                                                            full_set_roles=["OBS OperateAccess"])))
+
+
+@pytest.mark.parametrize("overrides, message", [
+    (dict(members=[MemberArgs("carol", ["admin"])]), r"workspace.members\[0\].roles\[0\]: unknown role 'admin'"),
+    (dict(roles=[RoleArgs("trainer", ["training"])]), r"workspace.roles\[0\].functions\[0\]: unknown ModelArts"),
+    (dict(network=None), r"workspace.file_systems: SFS Turbo needs workspace.network"),
+    (dict(buckets=[BucketArgs("data", "Bad_Bucket")]), r"workspace.buckets\[0\].name: 'Bad_Bucket'"),
+    (dict(network=NetworkArgs("v", subnet_cidr="10.0.0.0/24")), r"workspace.network.subnet_cidr"),
+    (dict(file_systems=[FileSystemArgs("fs", "vision-fs", 100, "cn-north-4a")]), r"file_systems\[0\].size: 100"),
+    (dict(members=[MemberArgs("bob", ["trainer"], existing_user_id="id", password="x")]), r"members\[0\]: password"),
+])
+def test_validation_names_the_config_path(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        validate_workspace(workspace_args(**overrides))
+
+
+def test_invalid_args_register_nothing(mocks):
+    with pytest.raises(ValueError):
+        ModelArtsWorkspace("ws", workspace_args(members=[MemberArgs("carol", ["admin"])]))
+    assert mocks.resources == []
