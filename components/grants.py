@@ -1,0 +1,140 @@
+"""Who gets what in a workspace: RAM groups and the policies attached to them, derived from config. Pure Python.
+
+Least privilege, in this order of preference:
+1. PAI permissions come from PAI workspace roles (the member resource), not from RAM policies (seed 002
+   "Authorize RAM users to use PAI sub-services ... through workspaces").
+2. Each role group gets one custom "access" policy scoped to the workspace's own buckets (bucket- and
+   object-level ARNs), read-write for roles that write data and read-only for visitors, plus read-only listing
+   of the NAS file systems and the VPC the workspace's modules need to pick when creating DSW/DLC/EAS instances
+   (the same VPC read statement seed 003 documents for resource pools).
+3. Account-wide system policies only where the seeds require them and only for members who are marked for it:
+   activators get the activation policies of exactly their workspace's dependent services (seed 002 table);
+   resource administrators get AliyunPAIFullAccess (seed 002: admin-only), in one stack-wide group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from . import catalogue, naming, policy
+from .policy import Statement, statement
+
+OSS_RW = ("oss:GetBucketInfo", "oss:ListObjects", "oss:GetObject", "oss:PutObject", "oss:DeleteObject",
+          "oss:AbortMultipartUpload", "oss:ListParts", "oss:ListMultipartUploads")
+OSS_RO = ("oss:GetBucketInfo", "oss:ListObjects", "oss:GetObject")
+NAS_READ = ("nas:DescribeFileSystems", "nas:DescribeMountTargets")
+VPC_READ = ("vpc:DescribeVpcs", "vpc:DescribeVSwitches", "ecs:DescribeSecurityGroups")  # seed 003 VPC statement
+
+ACTIVATORS = "activators"
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    """A custom RAM policy to create: its stable key, RAM name, statements and the group keys it is attached to."""
+
+    key: str
+    name: str
+    description: str
+    statements: tuple[Statement, ...]
+    groups: tuple[str, ...]
+
+    def documents(self) -> list[tuple[str, str]]:
+        """(policy name, canonical document) pairs: split into numbered policies when over RAM's size limit; the
+        first part keeps the plain name so a policy that grows does not rename its first part."""
+        docs = policy.split(self.statements)
+        return [(self.name if i == 0 else f"{self.name}-{i + 1}", d) for i, d in enumerate(docs)]
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """A RAM group of a workspace: one per PAI role used, plus the activators group when asked for."""
+
+    key: str
+    name: str
+    role: Optional[str]
+    members: tuple[str, ...]
+    system_policies: tuple[str, ...] = ()
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class WorkspaceGrants:
+    groups: tuple[GroupSpec, ...]
+    policies: tuple[PolicySpec, ...]
+    member_system_policies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def access_statements(bucket_names: Sequence[str], *, writes: bool, nas: bool, vpc: bool) -> list[Statement]:
+    out: list[Statement] = []
+    if bucket_names:
+        arns = [a for b in bucket_names for a in (f"acs:oss:*:*:{b}", f"acs:oss:*:*:{b}/*")]
+        out.append(statement(OSS_RW if writes else OSS_RO, arns))
+        # Listing bucket names lets the PAI console's OSS path picker work; it reveals names, not data.
+        out.append(statement("oss:ListBuckets", "acs:oss:*:*:*"))
+    if nas:
+        out.append(statement(NAS_READ, "*"))
+    if vpc:
+        out.append(statement(VPC_READ, "*"))
+    return out
+
+
+def workspace_grants(prefix: str, ws) -> WorkspaceGrants:
+    """Groups and policies of one workspace (a `config.Workspace`)."""
+    groups: list[GroupSpec] = []
+    for role_id, role in catalogue.ROLES.items():
+        members = tuple(m.name for m in ws.members if role_id in m.roles)
+        if members:
+            groups.append(GroupSpec(role.slug, naming.group_name(prefix, ws.name, role.slug), role_id, members,
+                                    comment=f"PAI workspace {ws.name}: {role.console_name}"))
+    activators = tuple(m.name for m in ws.members if m.activator)
+    if activators:
+        groups.append(GroupSpec(ACTIVATORS, naming.group_name(prefix, ws.name, ACTIVATORS), None, activators,
+                                catalogue.activation_policies_for(ws.services),
+                                comment=f"PAI workspace {ws.name}: may activate {', '.join(ws.services)}"))
+
+    buckets = [naming.bucket_name(prefix, ws.name, b) for b in effective_buckets(ws)]
+    has_nas, has_vpc = ws.needs("nas"), ws.network is not None
+    policies: list[PolicySpec] = []
+    for writes, key in ((True, "access-rw"), (False, "access-ro")):
+        attached = tuple(g.key for g in groups if g.role and catalogue.ROLES[g.role].writes_data == writes)
+        stmts = access_statements(buckets, writes=writes, nas=has_nas, vpc=has_vpc)
+        if attached and stmts:
+            mode = "read-write" if writes else "read-only"
+            policies.append(PolicySpec(key, naming.ws_policy_name(prefix, ws.name, key),
+                                       f"PAI workspace {ws.name}: {mode} access to its storage and network",
+                                       tuple(stmts), attached))
+    role_groups = {g.role: g.key for g in groups if g.role}
+    for p in ws.policies:
+        targets = tuple(role_groups[r] for r in (p.roles or role_groups) if r in role_groups)
+        policies.append(PolicySpec(f"custom-{p.name}", naming.ws_policy_name(prefix, ws.name, p.name),
+                                   p.description or f"PAI workspace {ws.name}: {p.name}", tuple(p.statements()),
+                                   targets))
+    member_sys = {m.name: tuple(m.system_policies) for m in ws.members if m.system_policies}
+    return WorkspaceGrants(tuple(groups), tuple(policies), member_sys)
+
+
+def effective_buckets(ws) -> list:
+    """The workspace's buckets; a module that needs OSS with none configured gets one, keyed `data`."""
+    if ws.buckets or not ws.needs("oss"):
+        return list(ws.buckets)
+    from .config import Bucket  # local: config imports this module
+
+    return [Bucket(key="data")]
+
+
+def effective_file_systems(ws) -> list:
+    """The workspace's NAS file systems; a module that needs NAS with none configured gets one, keyed `shared`."""
+    if ws.file_systems or not ws.needs("nas"):
+        return list(ws.file_systems)
+    from .config import FileSystem
+
+    return [FileSystem(key="shared")]
+
+
+def resource_admin_policies(workspaces) -> tuple[str, ...]:
+    """System policies of the stack-wide resource-administrator group (seed 002)."""
+    out = [catalogue.PAI_FULL_ACCESS]
+    if any("dataset-acceleration" in ws.modules for ws in workspaces):
+        out.append("AliyunDatasetAccFullAccess")
+    return tuple(out)

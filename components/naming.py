@@ -1,0 +1,94 @@
+"""Name rules of the cloud, and how this project derives physical names from stable config keys. Pure Python.
+
+Sources (see also ../shared/ALICLOUD-FACTS.md §2, §5, §6):
+- PAI workspace: 3-23 letters, digits, '_', starting with a letter (ROS ALIYUN::PAI::Workspace AllowedPattern
+  `^[a-zA-Z][_a-zA-Z0-9]{2,22}$`; CreateWorkspace API).
+- RAM user: 1-64 letters, digits, '.', '-', '_', not starting with '-' (CreateUser; SDK ram/user.py).
+- RAM group: 1-64 letters, digits, '.', '_', '-' (SDK ram/group.py).
+- RAM policy: 1-128 letters, digits, '-' (SDK ram/policy.py; CreatePolicy InvalidParameter.PolicyName.InvalidChars).
+- OSS bucket: 3-63 lowercase letters, digits, '-', starting and ending with a letter or digit
+  (https://www.alibabacloud.com/help/en/oss/user-guide/bucket-naming-conventions).
+- Tags: at most 10 on an OSS bucket (SDK oss/bucket.py "no more than 10 for a bucket"); keys 1-128 characters,
+  values up to 128, neither starting with 'aliyun' or 'acs:' nor containing 'http://' or 'https://'
+  (https://www.alibabacloud.com/help/en/resource-management/tag/user-guide/limits).
+- RAM limits: 10 groups per user; 10 custom and 20 system policies per group
+  (https://www.alibabacloud.com/help/en/ram/product-overview/limits).
+"""
+
+from __future__ import annotations
+
+import re
+
+WORKSPACE_RE = r"[A-Za-z][_A-Za-z0-9]{2,22}"
+WORKSPACE_RULE = "is not a PAI workspace name (3-23 letters, digits or '_', starting with a letter)"
+RAM_USER_RE = r"[A-Za-z0-9._][A-Za-z0-9._-]{0,63}"
+RAM_USER_RULE = "is not a RAM user name (1-64 letters, digits, '.', '-' or '_', not starting with '-')"
+RAM_GROUP_RE = r"[A-Za-z0-9._-]{1,64}"
+KEY_RE = r"[a-z][a-z0-9-]{0,22}[a-z0-9]|[a-z]"
+KEY_RULE = "is not a key (1-24 lowercase letters, digits or '-', starting with a letter, not ending with '-')"
+PREFIX_RE = r"[a-z][a-z0-9-]{0,14}[a-z0-9]"
+PREFIX_RULE = "is not a name prefix (2-16 lowercase letters, digits or '-', starting with a letter)"
+BUCKET_RE = r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]"
+
+OSS_MAX_TAGS = 10
+AUTO_TAG_KEYS = ("managed-by", "pai-workspace")
+MAX_USER_TAGS = OSS_MAX_TAGS - len(AUTO_TAG_KEYS)
+MAX_GROUPS_PER_USER = 10
+MAX_CUSTOM_POLICIES_PER_GROUP = 10
+MAX_SYSTEM_POLICIES_PER_GROUP = 20
+
+
+def slug(workspace_name: str) -> str:
+    """A workspace name as it appears in other names: lowercase, '_' turned into '-' (OSS and RAM policy names
+    allow no underscores). Workspace names are compared case-insensitively, so slugs do not collide."""
+    return workspace_name.lower().replace("_", "-")
+
+
+def check_bucket_name(name: str) -> None:
+    if not re.fullmatch(BUCKET_RE, name):
+        raise ValueError(
+            "is not an OSS bucket name (3-63 lowercase letters, digits or '-', starting and ending with a letter or digit)"
+        )
+
+
+def bucket_name(prefix: str, workspace_name: str, bucket) -> str:
+    """The physical bucket name: explicit, or `<prefix>-<workspace>-<key>`."""
+    return bucket.name or f"{prefix}-{slug(workspace_name)}-{bucket.key}"
+
+
+def group_name(prefix: str, workspace_name: str, suffix: str) -> str:
+    return f"{prefix}-{slug(workspace_name)}-{suffix}"
+
+
+def resource_admin_group(prefix: str) -> str:
+    """The one group allowed to hold AliyunPAIFullAccess (the policy pack checks the `resource-admins` suffix)."""
+    return f"{prefix}-pai-resource-admins"
+
+
+def ws_policy_name(prefix: str, workspace_name: str, name: str) -> str:
+    return f"{prefix}-{slug(workspace_name)}-{name}"
+
+
+def nas_group_name(prefix: str, workspace_name: str, key: str) -> str:
+    """NAS permission group: letters, digits, '_' and '-', starting with a letter, up to 64 characters; never the
+    default group (DEFAULT_VPC_GROUP_NAME), which lets the whole VPC in."""
+    return f"{prefix}-{slug(workspace_name)}-{key}"
+
+
+def check_tag(key: str, value: str) -> None:
+    for what, text, limit in (("tag key", key, 128), ("tag value", value, 128)):
+        if len(text) > limit or (what == "tag key" and not text):
+            raise ValueError(f"{what} {text!r} must be {'1' if what == 'tag key' else '0'}-{limit} characters")
+        if text.startswith(("aliyun", "acs:")) or "http://" in text or "https://" in text:
+            raise ValueError(f"{what} {text!r} must not start with 'aliyun' or 'acs:' nor contain http(s)://")
+    if key in AUTO_TAG_KEYS:
+        raise ValueError(f"tag key {key!r} is set by the project")
+
+
+def tags_for(stack_tags: dict[str, str], workspace_name: str | None = None) -> dict[str, str]:
+    """Tags for a taggable resource: the stack's, plus who manages it and which workspace it belongs to."""
+    out = dict(sorted(stack_tags.items()))
+    out["managed-by"] = "pai-platform"
+    if workspace_name:
+        out["pai-workspace"] = workspace_name
+    return out

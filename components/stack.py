@@ -1,0 +1,69 @@
+"""Build a whole stack from its validated config: the users, then one bundle per workspace; return the outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_alicloud as alicloud
+
+from . import config, grants, naming
+from .bundle import WorkspaceBundle, WorkspaceBundleArgs
+from .identity import UserArgs, Users, UsersArgs
+
+CONSOLE = "https://pai.console.aliyun.com/?regionId={region}&workspaceId={id}#/workspace/overview"
+
+
+def build(cfg: config.StackConfig) -> dict[str, Any]:
+    """Register every resource of the stack and return the stack outputs (secrets stay secret)."""
+    members = {}
+    for ws in cfg.workspaces:
+        for m in ws.members:
+            members.setdefault(m.name, m)  # validation made repeated users agree
+    users = Users(
+        "users",
+        UsersArgs(
+            users=tuple(
+                UserArgs(m.name, m.display_name, m.existing, m.console_login, m.access_key) for m in members.values()
+            ),
+            resource_admin_group=naming.resource_admin_group(cfg.name_prefix),
+            resource_admins=tuple(sorted({m.name for ws in cfg.workspaces for m in ws.members if m.resource_admin})),
+            resource_admin_policies=grants.resource_admin_policies(cfg.workspaces),
+            tags=naming.tags_for(cfg.tags),
+        ),
+    )
+    bundles = {
+        ws.name: WorkspaceBundle(
+            ws.name, WorkspaceBundleArgs(ws, cfg.name_prefix, users.users, cfg.tags)
+        )
+        for ws in cfg.workspaces
+    }
+    account = alicloud.get_account_output()
+    outputs: dict[str, Any] = {"workspaces": {}}
+    for name, b in bundles.items():
+        ws_id = b.workspace.workspace.id
+        outputs["workspaces"][name] = {
+            "id": ws_id,
+            "consoleUrl": ws_id.apply(lambda i: CONSOLE.format(region=cfg.region, id=i)),
+            "buckets": {
+                k: {"name": bk.bucket, "endpoint": pulumi.Output.concat(bk.bucket, ".", bk.extranet_endpoint)}
+                for k, bk in b.storage.buckets.items()
+            },
+            "fileSystems": {
+                k: {"id": fs.id, "mountTargets": [mt.mount_target_domain for mt in b.storage.mount_targets[k]]}
+                for k, fs in b.storage.file_systems.items()
+            },
+            "groups": {k: g.group_name for k, g in b.access.groups.items()},
+        }
+    outputs["consoleLogins"] = {
+        n: pulumi.Output.concat(n, "@", account.id, ".onaliyun.com")
+        for n, m in members.items()
+        if m.console_login
+    }
+    outputs["initialPasswords"] = {n: u.password for n, u in users.users.items() if u.password is not None}
+    outputs["accessKeys"] = {
+        n: {"id": u.access_key_id, "secret": u.access_key_secret}
+        for n, u in users.users.items()
+        if u.access_key_id is not None
+    }
+    return outputs

@@ -1,0 +1,82 @@
+"""Placeholder answers for the mock runtime: what the provider would compute, with obviously fake values.
+
+Only outputs this project reads are filled in; everything else echoes the inputs, as the mock runtime does.
+Ids are placeholders (`mock-...`), never real cloud ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+MOCK_ACCOUNT_ID = "1000000000000000"
+MOCK_REGION = "cn-hangzhou"
+
+
+def _short(type_token: str) -> str:
+    return type_token.rsplit(":", 1)[-1]
+
+
+def _digest(text: str, n: int = 8) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:n]
+
+
+def new_resource(type_token: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Return (id, state) for a resource registration."""
+    rid = f"mock-{_short(type_token).lower()}-{_digest(type_token + name)}"
+    state = dict(inputs)
+    if type_token == "alicloud:ram/user:User":
+        rid = str(int(_digest("user" + name, 12), 16))  # RAM user ids are numeric UserIds
+    elif type_token == "alicloud:oss/bucket:Bucket":
+        region = MOCK_REGION
+        state.setdefault("extranetEndpoint", f"oss-{region}.aliyuncs.com")
+        state.setdefault("intranetEndpoint", f"oss-{region}-internal.aliyuncs.com")
+        rid = str(inputs.get("bucket", rid))
+    elif type_token == "alicloud:nas/fileSystem:FileSystem":
+        rid = f"{_digest(name, 10)}"
+    elif type_token == "alicloud:nas/accessGroup:AccessGroup":
+        rid = f"{inputs.get('accessGroupName')}:{inputs.get('fileSystemType', 'standard')}"
+    elif type_token == "alicloud:nas/mountTarget:MountTarget":
+        domain = f"{inputs.get('fileSystemId', 'fs')}-{_digest(name, 5)}.{MOCK_REGION}.nas.aliyuncs.com"
+        state["mountTargetDomain"] = domain
+        rid = f"{inputs.get('fileSystemId')}:{domain}"
+    elif type_token == "alicloud:pai/workspaceWorkspace:WorkspaceWorkspace":
+        rid = str(int(_digest("ws" + name, 6), 16))
+        state.setdefault("status", "ENABLED")
+    elif type_token == "alicloud:pai/workspaceMember:WorkspaceMember":
+        state["memberId"] = f"mock-member-{_digest(name)}"
+        rid = f"{inputs.get('workspaceId')}:{state['memberId']}"
+    elif type_token == "alicloud:ram/accessKey:AccessKey":
+        state["secret"] = "mock-access-key-secret"
+    elif type_token == "random:index/randomPassword:RandomPassword":
+        state["result"] = "Mock-Passw0rd-" + _digest(name, 10)
+    elif type_token == "alicloud:resourcemanager/serviceLinkedRole:ServiceLinkedRole":
+        state.setdefault("roleName", f"AliyunServiceRoleFor{_digest(name, 6)}")
+        state["arn"] = f"acs:ram::{MOCK_ACCOUNT_ID}:role/{state['roleName'].lower()}"
+        rid = f"{inputs.get('serviceName')}:{state['roleName']}"
+    elif type_token == "alicloud:ram/role:Role":
+        role = inputs.get("roleName") or name
+        state["arn"] = f"acs:ram::{MOCK_ACCOUNT_ID}:role/{str(role).lower()}"
+    return rid, state
+
+
+def invoke(token: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Return the result of a data-source call."""
+    if token == "alicloud:index/getAccount:getAccount":
+        return {"id": MOCK_ACCOUNT_ID}
+    if token == "alicloud:ram/getUsers:getUsers":
+        pattern = str(args.get("nameRegex", ""))
+        name = re.sub(r"^\^|\$$", "", pattern).replace("\\", "")
+        uid = str(int(_digest("existing" + name, 12), 16))
+        return {"id": uid, "ids": [uid], "names": [name], "users": [{"id": uid, "name": name}]}
+    if token == "alicloud:vpc/getSwitches:getSwitches":
+        ids = list(args.get("ids") or [])
+        switches = [
+            {"id": vid, "vswitchId": vid, "cidrBlock": f"172.31.{i}.0/24", "zoneId": f"{MOCK_REGION}-{'hijk'[i % 4]}"}
+            for i, vid in enumerate(ids)
+        ]
+        return {"id": "mock-switches", "ids": ids, "vswitches": switches}
+    if token.endswith("/getService:getService"):
+        return {"id": "mock-service", "enable": args.get("enable", "Off"), "status": "Opened"}
+    return {}

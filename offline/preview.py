@@ -1,0 +1,204 @@
+"""Offline preview: run the project's real program under the mock runtime and print what it would create.
+
+    python -m offline.preview --stack dev --format tree|json|policies
+
+No cloud call is made and no credentials are needed; ids are placeholders. A bad stack file gives exit status 2
+and one line on stderr. `pulumi preview` with the CLI is the real thing; this is for review without an account.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import runpy
+import sys
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import pulumi
+import yaml
+
+from .runtime import SECRET, STACK_TYPE, Plan, Registration, config_from_stack_yaml, run
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMATS = ("tree", "json", "policies")
+
+
+class StackFileError(Exception):
+    """The stack file is missing or not YAML."""
+
+
+def read_project(project_dir: Path) -> tuple[str, Path]:
+    meta = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+    return meta["name"], project_dir / meta.get("stackConfigDir", ".")
+
+
+def load_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str]]:
+    project, stack_dir = read_project(project_dir)
+    path = stack_dir / f"Pulumi.{stack}.yaml"
+    if not path.is_file():
+        known = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in stack_dir.glob("Pulumi.*.yaml"))
+        raise StackFileError(f"stack {stack!r}: no file {path.relative_to(project_dir)} (stacks: {', '.join(known)})")
+    try:
+        doc = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as e:
+        raise StackFileError(f"{path.name}: not valid YAML ({str(e).splitlines()[0]})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("config", {}), dict):
+        raise StackFileError(f"{path.name}: expected a mapping with a 'config' mapping")
+    try:
+        return project, config_from_stack_yaml(project, doc.get("config") or {})
+    except ValueError as e:
+        raise StackFileError(f"{path.name}: {e}") from None
+
+
+def program_for(project_dir: Path) -> Callable[[], None]:
+    """The project's `__main__.py`, run the way the CLI's language host runs it."""
+
+    def program() -> None:
+        if str(project_dir) not in sys.path:
+            sys.path.insert(0, str(project_dir))
+        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+
+    return program
+
+
+def plan_stack(stack: str, project_dir: Path = ROOT, config: Optional[dict[str, str]] = None) -> Plan:
+    """Run `project_dir`'s program for `stack` (or with an explicit config map) and return its plan."""
+    project, stack_config = load_stack_config(project_dir, stack) if config is None else (read_project(project_dir)[0], config)
+    return run(program_for(project_dir), project=project, stack=stack, config=stack_config)
+
+
+# --- formats ------------------------------------------------------------------------------------------------------
+
+
+def _children(plan: Plan) -> dict[str, list[Registration]]:
+    kids: dict[str, list[Registration]] = {}
+    for r in plan.resources:
+        kids.setdefault(r.parent, []).append(r)
+    for v in kids.values():
+        v.sort(key=lambda r: (r.type, r.name))
+    return kids
+
+
+def render_tree(plan: Plan) -> str:
+    stack_urn = f"urn:pulumi:{plan.stack}::{plan.project}::{STACK_TYPE}::{plan.project}-{plan.stack}"
+    kids = _children(plan)
+    roots = [r for r in plan.resources if r.parent not in {x.urn for x in plan.resources}]
+    roots.sort(key=lambda r: (r.type, r.name))
+    rows: list[tuple[str, str]] = [(f"{STACK_TYPE}", f"{plan.project}-{plan.stack}")]
+
+    def walk(nodes: list[Registration], indent: str) -> None:
+        for i, node in enumerate(nodes):
+            last = i == len(nodes) - 1
+            marks = " [protected]" if node.protect else ""
+            rows.append((f"{indent}{'└─ ' if last else '├─ '}{node.type}", node.name + marks))
+            walk(kids.get(node.urn, []), indent + ("   " if last else "│  "))
+
+    walk(roots, "")
+    width = max(len(t) for t, _ in rows) + 2
+    lines = [
+        f"Offline preview of stack {plan.stack!r} ({plan.project}): no cloud calls, ids are placeholders.",
+        "",
+        f"     {'Type':<{width}}Name",
+    ]
+    lines += [f" +   {t:<{width}}{n}" for t, n in rows]
+    del stack_urn
+    counted = len(plan.resources) + 1
+    protected = sum(1 for r in plan.resources if r.protect)
+    lines += ["", "Outputs:"]
+    lines += ["    " + line for line in json.dumps(plan.redacted_outputs(), indent=2, sort_keys=True).splitlines()]
+    lines += ["", "Resources:", f"    + {counted} to create ({protected} protected)"]
+    return "\n".join(lines)
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "stack": plan.stack,
+        "project": plan.project,
+        "resources": [
+            {
+                "urn": r.urn,
+                "type": r.type,
+                "name": r.name,
+                "parent": r.parent,
+                "inputs": _sorted(r.redacted_inputs()),
+                "protect": r.protect,
+                "dependsOn": sorted(set(r.dependencies)),
+                "ignoreChanges": sorted(r.ignore_changes),
+                "additionalSecretOutputs": sorted(r.additional_secret_outputs),
+                "propertyDependencies": {k: sorted(v) for k, v in sorted(r.property_dependencies.items())},
+            }
+            for r in sorted(plan.resources, key=lambda r: r.urn)
+        ],
+        "outputs": _sorted(plan.redacted_outputs()),
+    }
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
+
+
+def render_json(plan: Plan) -> str:
+    return json.dumps(plan_json(plan), indent=2)
+
+
+def render_policies(plan: Plan) -> str:
+    lines = [f"RAM policies of stack {plan.stack!r} (offline preview)", ""]
+    policies = sorted(plan.by_type("alicloud:ram/policy:Policy"), key=lambda r: r.inputs.get("policyName", ""))
+    attachments: dict[str, list[str]] = {}
+    for a in plan.by_type("alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment"):
+        inp = a.plain_inputs()
+        attachments.setdefault(inp["policyName"], []).append(f"group {inp['groupName']}")
+    for a in plan.by_type("alicloud:ram/userPolicyAttachment:UserPolicyAttachment"):
+        inp = a.plain_inputs()
+        attachments.setdefault(inp["policyName"], []).append(f"user {inp['userName']}")
+    for p in policies:
+        inp = p.redacted_inputs()
+        doc = inp["policyDocument"]
+        lines.append(f"== {inp['policyName']} (custom, {len(doc)} of 6144 characters)")
+        lines.append(f"   attached to: {', '.join(sorted(attachments.get(inp['policyName'], []))) or 'nothing'}")
+        lines += ["   " + line for line in json.dumps(json.loads(doc), indent=2).splitlines()]
+        lines.append("")
+    custom = {p.inputs.get("policyName") for p in policies}
+    lines.append("== System policies attached")
+    for name in sorted(set(attachments) - custom):
+        lines.append(f"   {name}: {', '.join(sorted(attachments[name]))}")
+    return "\n".join(lines)
+
+
+RENDERERS: dict[str, Callable[[Plan], str]] = {"tree": render_tree, "json": render_json, "policies": render_policies}
+
+
+def main(argv: Optional[list[str]] = None, project_dir: Path = ROOT) -> int:
+    parser = argparse.ArgumentParser(prog="make preview", description=__doc__.splitlines()[0])
+    parser.add_argument("--stack", default="dev")
+    parser.add_argument("--format", default="tree", choices=sorted(RENDERERS))
+    parser.add_argument("--policy-pack", action="store_true", help="also run the policy pack's checks")
+    args = parser.parse_args(argv)
+    try:
+        plan = plan_stack(args.stack, project_dir)
+    except (StackFileError, pulumi.RunError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(RENDERERS[args.format](plan))
+    if args.policy_pack:
+        return run_policy_pack(plan)
+    return 0
+
+
+def run_policy_pack(plan: Plan) -> int:
+    from policypack import rules  # the pack's pure rules, shared with `pulumi preview --policy-pack policypack`
+
+    violations = rules.check_preview(plan_json(plan)["resources"])
+    for v in violations:
+        print(f"policy violation: {v.policy}: {v.urn}: {v.message}", file=sys.stderr)
+    print(f"\nPolicy pack: {len(violations)} violation(s)")
+    return 1 if violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

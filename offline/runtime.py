@@ -1,0 +1,277 @@
+"""Run a Pulumi program in-process under Pulumi's mock runtime and record what it registers.
+
+This is the engine of the offline preview (`make preview`) and of the tests: the very program the Pulumi CLI runs
+(`__main__.py`) is executed inside a stack, the way the CLI's language host runs it, but every resource
+registration and every invoke goes to a recording mock monitor instead of the cloud.
+
+Why not `pulumi.runtime.set_mocks`: it finishes the root stack at once, so `pulumi.export` never reaches the
+monitor, and its monitor forgets each resource's parent and options (see ../shared/PITFALLS.md). Here each run gets
+a fresh `contextvars.Context` (Pulumi keeps its settings, config and root resource in context variables), a fresh
+event loop and a fresh monitor, so runs never leak into one another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Optional
+
+import pulumi
+from pulumi.runtime import mocks as _mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.settings import configure
+from pulumi.runtime.stack import run_in_stack
+
+from . import fakes
+
+SECRET = "[secret]"
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass
+class Registration:
+    """One resource as the engine would see it: identity, inputs and the options that matter to a reviewer."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    inputs: dict[str, Any]
+    """Inputs as registered; secret values are kept wrapped (see `plain_inputs` and `redacted_inputs`)."""
+    id: str = ""
+    state: dict[str, Any] = field(default_factory=dict)
+    protect: bool = False
+    retain_on_delete: bool = False
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    ignore_changes: list[str] = field(default_factory=list)
+    additional_secret_outputs: list[str] = field(default_factory=list)
+    aliases: list[dict[str, Any]] = field(default_factory=list)
+    delete_before_replace: bool = False
+
+    @property
+    def secret_paths(self) -> set[str]:
+        """Top-level input names whose value is (or contains) a Pulumi secret."""
+        return {k for k, v in self.inputs.items() if _contains_secret(v)}
+
+    def plain_inputs(self) -> dict[str, Any]:
+        """Inputs with secrets unwrapped: for assertions in tests, never for printing."""
+        return _walk(self.inputs, lambda v: _walk(rpc.unwrap_rpc_secret(v), None))
+
+    def redacted_inputs(self) -> dict[str, Any]:
+        """Inputs with every secret value replaced by "[secret]": safe to print."""
+        return _walk(self.inputs, lambda _v: SECRET)
+
+
+@dataclass
+class Invoke:
+    token: str
+    args: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    """What one offline run of a program registered, in registration order."""
+
+    project: str
+    stack: str
+    resources: list[Registration]
+    invokes: list[Invoke]
+    outputs: dict[str, Any]
+    """Stack outputs, secrets kept wrapped (use `redacted_outputs`)."""
+
+    def by_type(self, type_token: str) -> list[Registration]:
+        return [r for r in self.resources if r.type == type_token]
+
+    def one(self, type_token: str, name: str) -> Registration:
+        found = [r for r in self.resources if r.type == type_token and r.name == name]
+        if len(found) != 1:
+            names = sorted(r.name for r in self.by_type(type_token))
+            raise KeyError(f"expected one {type_token} named {name!r}, found {len(found)} (have: {names})")
+        return found[0]
+
+    def redacted_outputs(self) -> dict[str, Any]:
+        return _walk(self.outputs, lambda _v: SECRET)
+
+    @property
+    def custom_resources(self) -> list[Registration]:
+        return [r for r in self.resources if r.custom]
+
+
+def _contains_secret(value: Any) -> bool:
+    if rpc.is_rpc_secret(value):
+        return True
+    if isinstance(value, dict):
+        return any(_contains_secret(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_contains_secret(v) for v in value)
+    return False
+
+
+def _walk(value: Any, on_secret: Optional[Callable[[Any], Any]]) -> Any:
+    """Copy a deserialized property tree, mapping each secret through `on_secret` (None: keep it unwrapped)."""
+    if rpc.is_rpc_secret(value):
+        inner = rpc.unwrap_rpc_secret(value)
+        return _walk(inner, None) if on_secret is None else on_secret(inner)
+    if isinstance(value, dict):
+        return {k: _walk(v, on_secret) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, on_secret) for v in value]
+    if isinstance(value, pulumi.Resource):
+        return str(getattr(value, "urn", ""))
+    if type(value).__name__ == "Unknown":
+        return "[unknown]"
+    return value
+
+
+class DuplicateUrnError(Exception):
+    """Two resources registered under one URN: the real engine refuses this, the stock mock monitor does not."""
+
+
+class RecordingMonitor(_mocks.MockMonitor):
+    """A mock monitor that keeps each resource's parent and options, checks URNs, and captures stack outputs."""
+
+    def __init__(self, mocks: _mocks.Mocks):
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+        self.stack_outputs: dict[str, Any] = {}
+        self._urns: set[str] = set()
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """URNs as the engine builds them: the whole chain of parent types, not only the nearest one."""
+        if parent:
+            qualified = parent.split("::")[2]
+            if qualified != STACK_TYPE:
+                type_ = f"{qualified}${type_}"
+        return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), type_, name])
+
+    def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type == STACK_TYPE:
+            return response
+        urn = response.urn
+        if urn in self._urns:
+            raise DuplicateUrnError(f"duplicate resource URN {urn}")
+        self._urns.add(urn)
+        reg = Registration(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            parent=request.parent,
+            custom=bool(request.custom),
+            inputs=rpc.deserialize_properties(request.object),
+            id=response.id,
+            state=self.resources[urn].state,
+            protect=bool(request.protect),
+            retain_on_delete=bool(request.retainOnDelete),
+            dependencies=list(request.dependencies),
+            property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+            ignore_changes=list(request.ignoreChanges),
+            additional_secret_outputs=list(request.additionalSecretOutputs),
+            aliases=[_alias_to_dict(a) for a in request.aliases],
+            delete_before_replace=bool(request.deleteBeforeReplace),
+        )
+        self.registrations.append(reg)
+        return response
+
+    def RegisterResourceOutputs(self, request):  # noqa: N802
+        if request.urn.split("::")[2] == STACK_TYPE:
+            self.stack_outputs = rpc.deserialize_properties(request.outputs)
+        return super().RegisterResourceOutputs(request)
+
+
+def _alias_to_dict(alias) -> dict[str, Any]:
+    kind = alias.WhichOneof("alias")
+    if kind == "urn":
+        return {"urn": alias.urn}
+    spec = alias.spec
+    out: dict[str, Any] = {}
+    for key in ("name", "type", "stack", "project"):
+        if getattr(spec, key):
+            out[key] = getattr(spec, key)
+    parent = spec.WhichOneof("parent")
+    if parent == "parentUrn":
+        out["parentUrn"] = spec.parentUrn
+    elif parent == "noParent":
+        out["noParent"] = spec.noParent
+    return out
+
+
+class RecordingMocks(_mocks.Mocks):
+    """Mocks that answer like the provider would for the outputs this project reads, and record every invoke."""
+
+    def __init__(self) -> None:
+        self.invokes: list[Invoke] = []
+
+    def new_resource(self, args: _mocks.MockResourceArgs):
+        return fakes.new_resource(args.typ, args.name, args.inputs)
+
+    def call(self, args: _mocks.MockCallArgs):
+        plain = _walk(args.args, None)
+        self.invokes.append(Invoke(args.token, plain))
+        return fakes.invoke(args.token, plain)
+
+
+def config_from_stack_yaml(project: str, stack_config: Mapping[str, Any]) -> dict[str, str]:
+    """Turn a stack file's `config:` map into what the CLI hands a program: strings, objects JSON-encoded.
+
+    A key without a namespace belongs to the project, as with `pulumi config set`.
+    """
+    out: dict[str, str] = {}
+    for key, value in (stack_config or {}).items():
+        full = key if ":" in key else f"{project}:{key}"
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            raise ValueError(f"{full}: encrypted secrets cannot be read offline; use a plain placeholder value")
+        out[full] = value if isinstance(value, str) else json.dumps(value)
+    return out
+
+
+def run(
+    program: Callable[[], Any],
+    *,
+    project: str,
+    stack: str,
+    config: Optional[Mapping[str, str]] = None,
+    mocks: Optional[RecordingMocks] = None,
+) -> Plan:
+    """Run `program` as the Pulumi CLI would (inside a stack) against recording mocks, and return the plan.
+
+    Exceptions raised by the program (for instance a configuration error) propagate unchanged.
+    """
+    mocks = mocks or RecordingMocks()
+    monitor = RecordingMonitor(mocks)
+
+    def _in_fresh_context() -> None:
+        settings = _mocks.MockSettings(
+            monitor=monitor,
+            monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
+            engine=_mocks.MockEngine(None),
+            project=project,
+            stack=stack,
+            dry_run=False,
+            organization="organization",
+            callbacks=None,
+            root_directory=None,
+        )
+        configure(settings)
+        set_all_config(dict(config or {}), [])
+        loop = asyncio.new_event_loop()
+        try:
+            asyncio.set_event_loop(loop)
+            loop.run_until_complete(run_in_stack(program))
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+    contextvars.Context().run(_in_fresh_context)
+    return Plan(
+        project=project,
+        stack=stack,
+        resources=list(monitor.registrations),
+        invokes=list(mocks.invokes),
+        outputs=dict(monitor.stack_outputs),
+    )
