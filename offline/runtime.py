@@ -94,6 +94,10 @@ class Plan:
             raise KeyError(f"expected one {type_token} named {name!r}, found {len(found)} (have: {names})")
         return found[0]
 
+    def plain_outputs(self) -> dict[str, Any]:
+        """Stack outputs with secrets unwrapped: for assertions in tests, never for printing."""
+        return _walk(self.outputs, None)
+
     def redacted_outputs(self) -> dict[str, Any]:
         return _walk(self.outputs, lambda _v: SECRET)
 

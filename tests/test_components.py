@@ -1,0 +1,231 @@
+"""Per-component behaviour through the real program: which resources are created, with which arguments."""
+
+from __future__ import annotations
+
+from conftest import DSW_NETWORK, base_config, minimal_workspace
+
+T_VPC = "alicloud:vpc/network:Network"
+T_VSW = "alicloud:vpc/switch:Switch"
+T_SG = "alicloud:ecs/securityGroup:SecurityGroup"
+T_SGR = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
+T_BUCKET = "alicloud:oss/bucket:Bucket"
+T_ACL = "alicloud:oss/bucketAcl:BucketAcl"
+T_PAB = "alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock"
+T_FS = "alicloud:nas/fileSystem:FileSystem"
+T_AG = "alicloud:nas/accessGroup:AccessGroup"
+T_AR = "alicloud:nas/accessRule:AccessRule"
+T_MT = "alicloud:nas/mountTarget:MountTarget"
+T_USER = "alicloud:ram/user:User"
+T_GROUP = "alicloud:ram/group:Group"
+T_UGA = "alicloud:ram/userGroupAttachment:UserGroupAttachment"
+T_GM = "alicloud:ram/groupMembership:GroupMembership"
+T_POLICY = "alicloud:ram/policy:Policy"
+T_GPA = "alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment"
+T_UPA = "alicloud:ram/userPolicyAttachment:UserPolicyAttachment"
+T_LOGIN = "alicloud:ram/loginProfile:LoginProfile"
+T_KEY = "alicloud:ram/accessKey:AccessKey"
+T_WS = "alicloud:pai/workspaceWorkspace:WorkspaceWorkspace"
+T_MEMBER = "alicloud:pai/workspaceMember:WorkspaceMember"
+
+DSW = minimal_workspace(
+    modules=["dsw"],
+    network=DSW_NETWORK,
+    buckets=[{"key": "data"}],
+    fileSystems=[{"key": "home", "storageType": "Performance"}],
+    members=[
+        {"name": "alice", "roles": ["PAI.AlgoDeveloper"], "consoleLogin": True},
+        {"name": "bob", "roles": ["PAI.AlgoDeveloper", "PAI.WorkspaceAdmin"]},
+        {"name": "eve", "roles": ["PAI.WorkspaceGuest"], "accessKey": True},
+    ],
+)
+
+
+def test_network_vpc_one_vswitch_per_zone_and_sg_without_ingress(plan_for):
+    plan = plan_for(base_config(DSW))
+    vpc = plan.one(T_VPC, "team_ws-network-vpc").plain_inputs()
+    assert vpc["vpcName"] == "acme-team-ws" and vpc["cidrBlock"] == "10.0.0.0/16"
+    switches = {r.plain_inputs()["zoneId"]: r.plain_inputs() for r in plan.by_type(T_VSW)}
+    assert switches == {
+        "cn-hangzhou-h": switches["cn-hangzhou-h"] | {"cidrBlock": "10.0.1.0/24"},
+        "cn-hangzhou-i": switches["cn-hangzhou-i"] | {"cidrBlock": "10.0.2.0/24"},
+    }
+    assert all(s["vpcId"] == plan.one(T_VPC, "team_ws-network-vpc").id for s in switches.values())
+    assert len(plan.by_type(T_SG)) == 1 and plan.by_type(T_SGR) == []
+    assert "name" not in vpc  # deprecated, conflicts with vpc_name
+
+
+def test_existing_network_creates_no_network_and_reads_vswitch_cidrs(plan_for):
+    ws = dict(DSW, network={"vpcId": "vpc-abc123456", "vswitchIds": ["vsw-aaa111111", "vsw-bbb222222"]})
+    plan = plan_for(base_config(ws))
+    assert plan.by_type(T_VPC) == [] and plan.by_type(T_VSW) == [] and plan.by_type(T_SG) == []
+    assert [i.args["ids"] for i in plan.invokes if i.token == "alicloud:vpc/getSwitches:getSwitches"] == [
+        ["vsw-aaa111111", "vsw-bbb222222"]
+    ]
+    rules = sorted(r.plain_inputs()["sourceCidrIp"] for r in plan.by_type(T_AR))
+    assert rules == ["172.31.0.0/24", "172.31.1.0/24"]  # the CIDRs the (mock) cloud reported
+    assert sorted(m.plain_inputs()["vswitchId"] for m in plan.by_type(T_MT)) == ["vsw-aaa111111", "vsw-bbb222222"]
+
+
+def test_itag_only_creates_no_vpc_and_no_nas(plan_for):
+    plan = plan_for(base_config(minimal_workspace(modules=["itag"])))
+    assert [r.type for r in plan.custom_resources if r.type.startswith(("alicloud:vpc", "alicloud:nas", "alicloud:ecs"))] == []
+    assert len(plan.by_type(T_BUCKET)) == 1  # iTAG needs OSS: a default bucket keyed "data"
+
+
+def test_buckets_private_encrypted_versioned_public_access_blocked_protected(plan_for):
+    plan = plan_for(base_config(DSW))
+    bucket = plan.one(T_BUCKET, "team_ws-storage-data")
+    inputs = bucket.plain_inputs()
+    assert inputs["bucket"] == "acme-team-ws-data"
+    assert inputs["serverSideEncryptionRule"] == {"sseAlgorithm": "AES256"}
+    assert inputs["versioning"] == {"status": "Enabled"}
+    assert "acl" not in inputs and inputs["forceDestroy"] is False
+    assert bucket.protect is True
+    assert bucket.ignore_changes == ["acl"]  # BucketAcl manages it (drift trap)
+    acl = plan.one(T_ACL, "team_ws-storage-data-acl")
+    assert acl.plain_inputs() == {"bucket": "acme-team-ws-data", "acl": "private"} and acl.parent == bucket.urn
+    assert plan.one(T_PAB, "team_ws-storage-data-public-access-block").plain_inputs()["blockPublicAccess"] is True
+    assert not acl.protect
+
+
+def test_bucket_protection_can_be_turned_off_per_bucket(plan_for):
+    ws = dict(DSW, buckets=[{"key": "data"}, {"key": "scratch", "protect": False}])
+    plan = plan_for(base_config(ws))
+    assert plan.one(T_BUCKET, "team_ws-storage-data").protect
+    assert not plan.one(T_BUCKET, "team_ws-storage-scratch").protect
+
+
+def test_nas_encrypted_own_access_group_rules_only_vswitch_cidrs_mount_per_vswitch(plan_for):
+    plan = plan_for(base_config(DSW))
+    fs = plan.one(T_FS, "team_ws-storage-home")
+    inputs = fs.plain_inputs()
+    assert inputs["encryptType"] == 1 and inputs["fileSystemType"] == "standard"
+    assert inputs["storageType"] == "Performance" and inputs["protocolType"] == "NFS"
+    assert "vpcId" not in inputs and "vswitchId" not in inputs
+    assert fs.protect
+    group = plan.one(T_AG, "team_ws-storage-home-access-group").plain_inputs()
+    assert group["accessGroupName"] == "acme-team-ws-home" and group["accessGroupType"] == "Vpc"
+    rules = [r.plain_inputs() for r in plan.by_type(T_AR)]
+    assert sorted(r["sourceCidrIp"] for r in rules) == ["10.0.1.0/24", "10.0.2.0/24"]
+    assert all(r["accessGroupName"] == "acme-team-ws-home" for r in rules)
+    mounts = [m.plain_inputs() for m in plan.by_type(T_MT)]
+    assert len(mounts) == 2
+    assert {m["accessGroupName"] for m in mounts} == {"acme-team-ws-home"}  # never DEFAULT_VPC_GROUP_NAME
+    assert {m["fileSystemId"] for m in mounts} == {fs.id}
+
+
+def test_extreme_nas_is_mounted_only_in_its_zone(plan_for):
+    ws = dict(DSW, fileSystems=[{"key": "fast", "fileSystemType": "extreme", "storageType": "standard",
+                                 "capacity": 100, "zoneId": "cn-hangzhou-i"}])
+    plan = plan_for(base_config(ws))
+    mounts = plan.by_type(T_MT)
+    assert [m.name for m in mounts] == ["team_ws-storage-fast-mount-cn-hangzhou-i"]
+    assert plan.by_type(T_FS)[0].plain_inputs()["capacity"] == 100
+
+
+def test_identity_users_groups_per_role_one_attachment_per_user(plan_for):
+    plan = plan_for(base_config(DSW))
+    assert sorted(u.plain_inputs()["name"] for u in plan.by_type(T_USER)) == ["alice", "bob", "eve"]
+    groups = sorted(g.plain_inputs()["groupName"] for g in plan.by_type(T_GROUP))
+    assert groups == ["acme-team-ws-admin", "acme-team-ws-algo-developer", "acme-team-ws-guest"]
+    pairs = sorted((a.plain_inputs()["groupName"], a.plain_inputs()["userName"]) for a in plan.by_type(T_UGA))
+    assert pairs == [
+        ("acme-team-ws-admin", "bob"),
+        ("acme-team-ws-algo-developer", "alice"),
+        ("acme-team-ws-algo-developer", "bob"),
+        ("acme-team-ws-guest", "eve"),
+    ]
+    assert plan.by_type(T_GM) == []
+
+
+def test_policies_attached_to_groups_scoped_to_workspace_buckets(plan_for):
+    import json
+
+    plan = plan_for(base_config(DSW))
+    assert plan.by_type(T_UPA) == []
+    policies = {p.plain_inputs()["policyName"]: json.loads(p.plain_inputs()["policyDocument"]) for p in plan.by_type(T_POLICY)}
+    assert set(policies) == {"acme-team-ws-access-rw", "acme-team-ws-access-ro"}
+    rw_resources = {r for s in policies["acme-team-ws-access-rw"]["Statement"] for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])}
+    assert {"acs:oss:*:*:acme-team-ws-data", "acs:oss:*:*:acme-team-ws-data/*"} <= rw_resources
+    ro_actions = {a for s in policies["acme-team-ws-access-ro"]["Statement"] for a in s["Action"]}
+    assert "oss:PutObject" not in ro_actions and "oss:GetObject" in ro_actions
+    attached = sorted((a.plain_inputs()["groupName"], a.plain_inputs()["policyName"], a.plain_inputs()["policyType"])
+                      for a in plan.by_type(T_GPA))
+    assert attached == [
+        ("acme-team-ws-admin", "acme-team-ws-access-rw", "Custom"),
+        ("acme-team-ws-algo-developer", "acme-team-ws-access-rw", "Custom"),
+        ("acme-team-ws-guest", "acme-team-ws-access-ro", "Custom"),
+    ]
+
+
+def test_console_login_only_when_asked_with_secret_password(plan_for):
+    plan = plan_for(base_config(DSW))
+    logins = plan.by_type(T_LOGIN)
+    assert [l.plain_inputs()["userName"] for l in logins] == ["alice"]
+    assert "password" in logins[0].secret_paths
+    assert logins[0].plain_inputs()["passwordResetRequired"] is True
+
+
+def test_access_key_only_when_asked_and_its_secret_is_secret(plan_for):
+    plan = plan_for(base_config(DSW))
+    keys = plan.by_type(T_KEY)
+    assert [k.plain_inputs()["userName"] for k in keys] == ["eve"]
+    assert "secret" in keys[0].additional_secret_outputs
+    plain = plan.plain_outputs()
+    assert plain["accessKeys"]["eve"]["secret"] == "mock-access-key-secret"
+    assert "mock-access-key-secret" not in repr(plan.redacted_outputs())
+
+
+def test_existing_user_is_looked_up_not_created(plan_for):
+    ws = minimal_workspace(members=[{"name": "legacy.user", "roles": ["PAI.WorkspaceGuest"], "existing": True}])
+    plan = plan_for(base_config(ws))
+    assert plan.by_type(T_USER) == []
+    lookups = [i.args for i in plan.invokes if i.token == "alicloud:ram/getUsers:getUsers"]
+    assert lookups == [{"nameRegex": "^legacy\\.user$"}]
+    member = plan.by_type(T_MEMBER)[0].plain_inputs()
+    from offline.fakes import invoke
+
+    assert member["userId"] == invoke("alicloud:ram/getUsers:getUsers", {"nameRegex": "^legacy\\.user$"})["users"][0]["id"]
+
+
+def test_workspace_and_members_with_role_ids_and_user_ids(plan_for):
+    plan = plan_for(base_config(DSW))
+    ws = plan.one(T_WS, "team_ws")
+    assert ws.plain_inputs() == {
+        "workspaceName": "team_ws",
+        "displayName": "team_ws",
+        "description": "A team workspace",
+        "envTypes": ["prod"],
+    }
+    assert ws.protect
+    users = {u.plain_inputs()["name"]: u.id for u in plan.by_type(T_USER)}
+    members = {m.name: m.plain_inputs() for m in plan.by_type(T_MEMBER)}
+    assert members["team_ws-bob"] == {"workspaceId": ws.id, "userId": users["bob"],
+                                      "roles": ["PAI.AlgoDeveloper", "PAI.WorkspaceAdmin"]}
+    assert not any(m.protect for m in plan.by_type(T_MEMBER))
+
+
+def test_children_are_parented_to_their_components(plan_for):
+    plan = plan_for(base_config(DSW))
+    comps = {r.urn: r.type for r in plan.resources if not r.custom}
+    assert set(comps.values()) >= {"pai:bundle:WorkspaceBundle", "pai:network:Network", "pai:storage:Storage",
+                                   "pai:identity:WorkspaceAccess", "pai:identity:Users", "pai:workspace:Workspace"}
+    stack_level = [r for r in plan.resources if r.parent not in comps and r.parent not in {x.urn for x in plan.resources}]
+    assert sorted(r.type for r in stack_level) == ["pai:bundle:WorkspaceBundle", "pai:identity:Users"]
+
+
+def test_tags_on_taggable_resources(plan_for):
+    plan = plan_for(base_config(DSW, tags={"env": "test"}))
+    for t in (T_BUCKET, T_FS, T_VPC, T_VSW, T_SG, T_POLICY, T_USER):
+        for r in plan.by_type(t):
+            tags = r.plain_inputs()["tags"]
+            assert tags["env"] == "test" and tags["managed-by"] == "pai-platform", (t, tags)
+
+
+def test_resource_admin_group_holds_pai_full_access_only_when_asked(plan_for):
+    plan = plan_for(base_config(DSW))
+    assert not [a for a in plan.by_type(T_GPA) if a.plain_inputs()["policyName"] == "AliyunPAIFullAccess"]
+    ws = dict(DSW, members=DSW["members"] + [{"name": "root-ish", "roles": ["PAI.WorkspaceAdmin"], "resourceAdmin": True}])
+    plan = plan_for(base_config(ws))
+    full = [a.plain_inputs() for a in plan.by_type(T_GPA) if a.plain_inputs()["policyName"] == "AliyunPAIFullAccess"]
+    assert full == [{"groupName": "acme-pai-resource-admins", "policyName": "AliyunPAIFullAccess", "policyType": "System"}]

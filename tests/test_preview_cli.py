@@ -1,0 +1,94 @@
+"""`make preview`: the offline preview's formats, and its refusal of bad stack files (exit 2, one line)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from conftest import ROOT, base_config, minimal_workspace
+from offline import preview
+
+
+def run_main(argv, project_dir=ROOT, capsys=None):
+    code = preview.main(argv, project_dir=project_dir)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_tree_is_offline_nested_and_counts(capsys):
+    code, out, err = run_main(["--stack", "dev"], capsys=capsys)
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0].startswith("Offline preview of stack 'dev'") and "no cloud calls, ids are placeholders" in lines[0]
+    assert any("├─ alicloud:oss/bucket:Bucket" in l or "└─ alicloud:oss/bucket:Bucket" in l for l in lines)
+    count = int(lines[-1].split("+ ")[1].split()[0])
+    plan = preview.plan_stack("dev")
+    assert count == len(plan.resources) + 1  # + the stack itself, as `pulumi preview` counts
+
+
+def test_json_has_stack_resources_and_outputs_with_secrets_redacted(capsys):
+    code, out, _ = run_main(["--stack", "dev", "--format", "json"], capsys=capsys)
+    doc = json.loads(out)
+    assert code == 0 and doc["stack"] == "dev"
+    assert {"urn", "type", "name", "parent", "inputs"} <= set(doc["resources"][0])
+    logins = [r for r in doc["resources"] if r["type"] == "alicloud:ram/loginProfile:LoginProfile"]
+    assert logins and all(r["inputs"]["password"] == "[secret]" for r in logins)
+    assert doc["outputs"]["initialPasswords"] == "[secret]"
+    assert "Mock-Passw0rd" not in out
+
+
+def test_policies_lists_every_document_with_name_and_size(capsys):
+    code, out, _ = run_main(["--stack", "prod", "--format", "policies"], capsys=capsys)
+    assert code == 0
+    plan = preview.plan_stack("prod")
+    for p in plan.by_type("alicloud:ram/policy:Policy"):
+        inp = p.plain_inputs()
+        assert f"== {inp['policyName']} (custom, {len(inp['policyDocument'])} of 6144 characters)" in out
+    assert "AliyunPAIFullAccess: group acme-prod-pai-resource-admins" in out
+
+
+@pytest.fixture
+def project_with(tmp_path):
+    """A copy of the project whose stack `bad` holds the given config."""
+
+    def make(cfg: dict):
+        for name in ("Pulumi.yaml", "__main__.py", "components"):
+            os.symlink(ROOT / name, tmp_path / name)
+        (tmp_path / "stacks").mkdir(exist_ok=True)
+        (tmp_path / "stacks" / "Pulumi.bad.yaml").write_text(yaml.safe_dump({"config": cfg}))
+        return tmp_path
+
+    return make
+
+
+BAD = [
+    (minimal_workspace(membrs=[]), "workspaces[0].membrs: unknown key"),
+    (minimal_workspace(name="x"), "workspaces[0].name: 'x' is not a PAI workspace name"),
+    (minimal_workspace(modules=["dsw2"]), "workspaces[0].modules[0]: 'dsw2' is not a PAI module"),
+    (minimal_workspace(members=[{"name": "a", "roles": ["admin"]}]), "workspaces[0].members[0].roles[0]: 'admin'"),
+    (
+        minimal_workspace(modules=["dsw"], network={"cidr": "10.0.0.0/16", "vswitches": [
+            {"zoneId": "cn-hangzhou-h", "cidr": "10.0.1.0/24"}, {"zoneId": "cn-hangzhou-i", "cidr": "10.0.1.128/25"}]}),
+        "workspaces[0].network.vswitches[1].cidr: '10.0.1.128/25' overlaps",
+    ),
+]
+
+
+@pytest.mark.parametrize("ws,expected", BAD, ids=[b[1].split(":")[0] for b in BAD])
+def test_bad_stack_file_exits_2_with_one_line_naming_the_key(project_with, capsys, ws, expected):
+    project = project_with(base_config(ws))
+    code, out, err = run_main(["--stack", "bad"], project_dir=project, capsys=capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith(f"error: {expected}")
+
+
+def test_unknown_stack_exits_2_end_to_end():
+    proc = subprocess.run([sys.executable, "-m", "offline.preview", "--stack", "bad"], cwd=ROOT,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 2  # the repo has no stack "bad": a one-line error, no traceback
+    assert proc.stderr.startswith("error: stack 'bad': no file stacks/Pulumi.bad.yaml") and proc.stderr.count("\n") == 1
