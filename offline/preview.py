@@ -178,7 +178,14 @@ def main(argv: Optional[list[str]] = None, project_dir: Path = ROOT) -> int:
     parser.add_argument("--stack", default="dev")
     parser.add_argument("--format", default="tree", choices=sorted(RENDERERS))
     parser.add_argument("--policy-pack", action="store_true", help="also run the policy pack's checks")
+    parser.add_argument("--project-dir", default=None, help="Pulumi project to preview (default: the repo root)")
     args = parser.parse_args(argv)
+    if args.project_dir is not None:
+        given = Path(args.project_dir)
+        project_dir = (given if given.is_absolute() or given.exists() else ROOT / given).resolve()
+        if not (project_dir / "Pulumi.yaml").is_file():
+            print(f"error: --project-dir {args.project_dir}: no Pulumi.yaml there", file=sys.stderr)
+            return 2
     try:
         plan = plan_stack(args.stack, project_dir)
     except (StackFileError, pulumi.RunError) as e:
@@ -201,4 +208,8 @@ def run_policy_pack(plan: Plan) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # e.g. `make preview | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        sys.exit(0)
