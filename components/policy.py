@@ -34,6 +34,8 @@ CONDITION_OPERATORS = frozenset(
 ACTION_RE = re.compile(r"^(\*|[a-z0-9*?][a-z0-9\-*?]*:[A-Za-z0-9*?]+)$")
 ARN_RE = re.compile(r"^acs:[a-z0-9*\-]+:[a-z0-9*\-]*:[0-9*]*:\S+$")
 POLICY_NAME_RE = re.compile(r"^[A-Za-z0-9-]{1,128}$")
+ALL_ACTIONS = frozenset({"*", "*:*"})
+ALL_RESOURCES = frozenset({"*", "acs:*:*:*:*"})
 
 
 class PolicyError(ValueError):
@@ -59,7 +61,7 @@ class Statement:
         out["Resource"] = "*" if self.resources == ("*",) else list(self.resources)
         if self.condition:
             out["Condition"] = {
-                op: {k: (sorted(v) if isinstance(v, (list, tuple)) else v) for k, v in sorted(keys.items())}
+                op: {k: (sorted(v, key=str) if isinstance(v, (list, tuple)) else v) for k, v in sorted(keys.items())}
                 for op, keys in sorted(self.condition.items())
             }
         return out
@@ -69,7 +71,12 @@ class Statement:
 
     @property
     def grants_everything(self) -> bool:
-        return self.effect == "Allow" and "*" in self.actions and "*" in self.resources
+        """Allow every action on every resource: `*` (or `*:*`) on `*` (or `acs:*:*:*:*`)."""
+        return (
+            self.effect == "Allow"
+            and bool(ALL_ACTIONS.intersection(self.actions))
+            and bool(ALL_RESOURCES.intersection(self.resources))
+        )
 
 
 def statement(actions: Union[str, Iterable[str]], resources: Union[str, Iterable[str]] = "*", **kw: Any) -> Statement:
@@ -103,26 +110,33 @@ def validate_statement(s: Statement) -> None:
 
 
 def canonical_statements(statements: Iterable[Statement]) -> list[Statement]:
-    """Merge statements that differ only in actions, drop duplicates, and order them stably."""
-    merged: dict[tuple, set[str]] = {}
-    extra: dict[tuple, Statement] = {}
+    """Drop exact duplicates and order statements stably (Allow before Deny, then by resources and actions).
+
+    Statements are not merged with one another: a document keeps the statements its author wrote (seed 003's
+    examples keep the VPC read statement apart from the PAI one), so it can be compared with its source.
+    """
+    unique: dict[str, Statement] = {}
     for s in statements:
-        key = (s.effect, s.resources, json.dumps(s.to_json().get("Condition", {}), sort_keys=True))
-        merged.setdefault(key, set()).update(s.actions)
-        extra[key] = s
-    out = [Statement(tuple(acts), extra[k].resources, extra[k].effect, extra[k].condition) for k, acts in merged.items()]
-    return sorted(out, key=Statement.sort_key)
+        unique.setdefault(json.dumps(s.to_json(), sort_keys=True), s)
+    return sorted(unique.values(), key=Statement.sort_key)
 
 
 def render(statements: Sequence[Statement]) -> str:
-    """The canonical JSON text of a policy document (compact, fixed key order). Same input, same bytes."""
+    """The canonical JSON text of a policy document (compact, fixed key order). Same input, same bytes.
+
+    Every statement is validated first (PolicyError names the broken rule), so no code path renders a document
+    RAM would reject or one that allows everything.
+    """
+    for s in statements:
+        validate_statement(s)
     doc = {"Version": "1", "Statement": [s.to_json() for s in canonical_statements(statements)]}
     return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
 
 
 def split(statements: Sequence[Statement], limit: int = MAX_DOCUMENT_CHARS) -> list[str]:
-    """Render into as few documents as fit `limit` characters each, keeping statement order; large statements are
-    split by their actions. Raises PolicyError only if a single action on its resources cannot fit."""
+    """Render into as few documents as fit `limit` characters each, keeping the canonical statement order; a
+    statement too large for a document of its own is halved by its actions, then by its resources. Raises
+    PolicyError for an invalid statement, or if one action on one resource cannot fit."""
     pending = list(canonical_statements(statements))
     docs: list[list[Statement]] = [[]]
     while pending:
@@ -134,13 +148,20 @@ def split(statements: Sequence[Statement], limit: int = MAX_DOCUMENT_CHARS) -> l
             docs.append([])
             pending.insert(0, s)
             continue
-        if len(s.actions) == 1:
-            raise PolicyError(f"statement for {s.actions[0]} alone exceeds {limit} characters")
-        half = len(s.actions) // 2
-        pending[:0] = [
-            Statement(s.actions[:half], s.resources, s.effect, s.condition),
-            Statement(s.actions[half:], s.resources, s.effect, s.condition),
-        ]
+        if len(s.actions) > 1:
+            half = len(s.actions) // 2
+            pending[:0] = [
+                Statement(s.actions[:half], s.resources, s.effect, s.condition),
+                Statement(s.actions[half:], s.resources, s.effect, s.condition),
+            ]
+        elif len(s.resources) > 1:
+            half = len(s.resources) // 2
+            pending[:0] = [
+                Statement(s.actions, s.resources[:half], s.effect, s.condition),
+                Statement(s.actions, s.resources[half:], s.effect, s.condition),
+            ]
+        else:
+            raise PolicyError(f"statement for {s.actions[0]} on {s.resources[0]} alone exceeds {limit} characters")
     return [render(d) for d in docs if d]
 
 
