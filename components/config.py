@@ -211,14 +211,14 @@ class FileSystem(_Model):
         if self.storage_type not in NAS_STORAGE_TYPES[fs]:
             raise PydanticCustomError(
                 "nas_storage",
-                "storageType {value!r} is not valid for {fs} NAS (expected one of: {allowed})",
-                {"value": self.storage_type, "fs": fs, "allowed": ", ".join(NAS_STORAGE_TYPES[fs])},
+                "storageType {value} is not valid for {fs} NAS (expected one of: {allowed})",
+                {"value": _show(self.storage_type), "fs": fs, "allowed": ", ".join(NAS_STORAGE_TYPES[fs])},
             )
         if self.protocol_type not in NAS_PROTOCOLS[fs]:
             raise PydanticCustomError(
                 "nas_protocol",
-                "protocolType {value!r} is not valid for {fs} NAS (expected one of: {allowed})",
-                {"value": self.protocol_type, "fs": fs, "allowed": ", ".join(NAS_PROTOCOLS[fs])},
+                "protocolType {value} is not valid for {fs} NAS (expected one of: {allowed})",
+                {"value": _show(self.protocol_type), "fs": fs, "allowed": ", ".join(NAS_PROTOCOLS[fs])},
             )
         if fs == "extreme":
             if self.capacity is None or self.zone_id is None:
@@ -557,9 +557,9 @@ def _one_line(err: Mapping[str, Any]) -> ConfigError:
     if kind == "missing":
         return ConfigError(_path(loc), "is required")
     if kind in _TYPE_NAMES:
-        return ConfigError(_path(loc), f"{value!r} is not {_TYPE_NAMES[kind]}")
+        return ConfigError(_path(loc), f"{_show(value)} is not {_TYPE_NAMES[kind]}")
     if kind == "literal_error":
-        return ConfigError(_path(loc), f"{value!r} is not one of: {ctx.get('expected', '')}".replace("'", "'"))
+        return ConfigError(_path(loc), f"{_show(value)} is not one of: {ctx.get('expected', '')}")
     if kind == "too_short":
         return ConfigError(_path(loc), f"needs at least {ctx.get('min_length')} item(s)")
     msg = str(err["msg"]).removeprefix("Value error, ")
