@@ -10,7 +10,7 @@ Every entry says where it comes from; where the seeds are silent the source is a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Optional
 
 # --- Dependent cloud services -------------------------------------------------------------------------------------
 
@@ -23,6 +23,9 @@ class Service:
     title: str
     activation_policies: tuple[str, ...]
     source: str
+    usage_role: Optional[str] = None
+    """PAI workspace role a member also needs to use the service (002 MaxCompute row: 'Add the MaxCompute
+    Developer role for RAM accounts in the workspace')."""
 
 
 SERVICES: dict[str, Service] = {
@@ -34,6 +37,7 @@ SERVICES: dict[str, Service] = {
             "MaxCompute",
             ("AliyunBSSOrderAccess", "AliyunDataWorksFullAccess"),
             "002 dependent-service table, row MaxCompute; 000 'Activate MaxCompute'",
+            usage_role="PAI.MaxComputeDeveloper",
         ),
         Service("flink", "Realtime Compute for Apache Flink", ("AliyunStreamFullAccess",), "002 table, row Flink"),
         Service("nas", "File Storage NAS", ("AliyunNASFullAccess",), "002 table, row NAS"),
@@ -44,13 +48,16 @@ SERVICES: dict[str, Service] = {
         Service("arms", "OpenTelemetry (ARMS)", ("AliyunARMSFullAccess",), "002 table, row OpenTelemetry"),
         Service("acr", "Container Registry (ACR)", ("AliyunContainerRegistryFullAccess",), "002 table, row ACR"),
         # 000 "Manage AI workspaces / Dependent cloud service: EventBridge": job notifications go through EventBridge.
-        # The seeds name no activation policy for it; AliyunEventBridgeFullAccess is EventBridge's own full-access
-        # system policy (https://www.alibabacloud.com/help/en/eventbridge/user-guide/grant-permissions-to-ram-users).
+        # The seeds name no activation policy for it. AliyunEventBridgeFullAccess is EventBridge's full-management
+        # system policy ("eventbridge:*" plus creating EventBridge's own service-linked roles), verified on
+        # https://help.aliyun.com/zh/ram/developer-reference/aliyuneventbridgefullaccess and in the system-policy
+        # table of https://alibabacloud.com/help/en/eventbridge/policies (alongside ...ReadOnlyAccess).
         Service(
             "eventbridge",
             "EventBridge",
             ("AliyunEventBridgeFullAccess",),
-            "000 'Manage AI workspaces: Dependent cloud service: EventBridge'; policy from EventBridge RAM docs",
+            "000 'Manage AI workspaces: Dependent cloud service: EventBridge'; policy: RAM reference "
+            "aliyuneventbridgefullaccess",
         ),
     )
 }
@@ -132,8 +139,11 @@ class Role:
     """Whether members in this role write to the workspace's storage (read-write data policy) or only read."""
 
 
-# Role ids: CreateMember / AddMemberRole API reference
-# (https://help.aliyun.com/zh/pai/user-guide/api-aiworkspace-2021-02-04-createmember); console names: "Appendix:
+# Role ids: CreateMember, AddMemberRole and RemoveMemberRole API references list exactly these seven, each with its
+# console name (https://help.aliyun.com/zh/pai/user-guide/api-aiworkspace-2021-02-04-createmember,
+# https://help.aliyun.com/zh/pai/user-guide/api-aiworkspace-2021-02-04-addmemberrole,
+# https://help.aliyun.com/zh/pai/developer-reference/api-aiworkspace-2021-02-04-removememberrole; ROS
+# ALIYUN::PAI::Member https://help.aliyun.com/zh/document_detail/3029485.html in English); console names: "Appendix:
 # Roles and permissions" (https://alibabacloud.com/help/en/pai/appendix-list-of-roles-and-permissions); seed 002
 # "Authorize RAM users to use PAI sub-services" lists the same console roles.
 ROLES: dict[str, Role] = {
@@ -166,3 +176,97 @@ SYSTEM_POLICIES: frozenset[str] = frozenset(
     | {PAI_FULL_ACCESS, "AliyunPAIReadOnlyAccess", EAS_FULL_ACCESS, EAS_READ_ONLY, *DATASET_ACCELERATION_POLICIES}
 )
 """System policy names this project knows (exact case: RAM treats them case-sensitively, see PITFALLS)."""
+
+EAS_POLICIES = {"management": EAS_FULL_ACCESS, "read-only": EAS_READ_ONLY}
+"""Seed 002 'EAS provides system policies to authorize RAM users': management and read-only."""
+
+# --- Service-linked roles -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkedRole:
+    """A PAI service-linked role: RAM creates it from its service name (CreateServiceLinkedRole) with its own
+    system policy attached; nobody writes its trust or permission policy."""
+
+    key: str
+    role_name: str
+    service_name: Optional[str]
+    """The `ram:ServiceName` to create it with; None where no Alibaba Cloud page states it (then it is a manual
+    step: the console's Authorize button creates it)."""
+    modules: tuple[str, ...]
+    """Modules that need it; empty for the workspace itself."""
+    source: str
+
+
+# Verified service names come from the `ram:ServiceName` condition of the role's own policy, which lets the role
+# delete itself (ram:DeleteServiceLinkedRole). Roles whose page states no service name are left to the console.
+LINKED_ROLES: dict[str, LinkedRole] = {
+    r.key: r
+    for r in (
+        LinkedRole(
+            "workspace", "AliyunServiceRoleForPAIWorkspace", "aiworkspace.pai.aliyuncs.com", (),
+            "https://alibabacloud.com/help/en/pai/user-guide/service-linked-role-aliyunserviceroleforpaiworkspace "
+            "(policy AliyunServiceRolePolicyForPAIWorkspace: eventbridge:PutEvents; ram:ServiceName condition)",
+        ),
+        LinkedRole(
+            "automl", "AliyunServiceRoleForPaiAutoml", "automl.pai.aliyuncs.com", ("automl",),
+            "https://help.aliyun.com/zh/ram/developer-reference/aliyunservicerolepolicyforpaiautoml "
+            "(ram:ServiceName condition); role name also in paiautoml GetServiceIdentityRole's sample",
+        ),
+        LinkedRole(
+            "langstudio", "AliyunServiceRoleForPaiLangStudio", "langstudio.pai.aliyuncs.com", ("langstudio",),
+            "https://www.alibabacloud.com/help/en/ram/developer-reference/aliyunservicerolepolicyforpailangstudio "
+            "(ram:ServiceName condition; the role name follows the naming pattern and is not stated there)",
+        ),
+        # Unverified service names: the role pages state the role and its policy, not the ram:ServiceName.
+        LinkedRole(
+            "eas", "AliyunServiceRoleForPaiEas", None, ("eas",),
+            "https://alibabacloud.com/help/en/pai/user-guide/service-linked-role-for-eas (no service name stated; "
+            "eas.pai.aliyuncs.com is only inferred from other policies' conditions)",
+        ),
+        LinkedRole(
+            "dlc", "AliyunServiceRoleForPaiDlc", None, ("dlc",),
+            "https://help.aliyun.com/zh/ram/developer-reference/aliyunservicerolepolicyforpaidlc",
+        ),
+        LinkedRole(
+            "dsw", "AliyunServiceRoleForPAIDSW", None, ("dsw",),
+            "https://help.aliyun.com/zh/ram/developer-reference/aliyunservicerolepolicyforpaidsw",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class ServiceRole:
+    """A regular service role (not service-linked) a PAI module assumes; the account creates it by one-click
+    authorization in the console. Its trusted principal is not documented, so this project never writes it."""
+
+    role_name: str
+    policy: str
+    modules: tuple[str, ...]
+    source: str
+
+
+SERVICE_ROLES: tuple[ServiceRole, ...] = (
+    ServiceRole(
+        "AliyunPAIDLCDefaultRole", "AliyunPAIDLCDefaultRolePolicy", ("dlc",),
+        "https://www.alibabacloud.com/help/en/ram/developer-reference/aliyunpaidlcdefaultrolepolicy; "
+        "https://alibabacloud.com/help/en/pai/user-guide/grant-the-permissions-that-are-required-to-use-dlc "
+        "('Only a root account can grant permissions')",
+    ),
+    ServiceRole(
+        "AliyunPAIDSWDefaultRole", "AliyunPAIDSWDefaultRolePolicy", ("dsw",),
+        "https://www.alibabacloud.com/help/en/ram/developer-reference/aliyunpaidswdefaultrolepolicy",
+    ),
+)
+
+
+def linked_roles_for(modules: Iterable[str]) -> tuple[LinkedRole, ...]:
+    """The service-linked roles a set of modules needs (the workspace's always), in catalogue order."""
+    wanted = set(modules)
+    return tuple(r for r in LINKED_ROLES.values() if not r.modules or wanted.intersection(r.modules))
+
+
+def service_roles_for(modules: Iterable[str]) -> tuple[ServiceRole, ...]:
+    wanted = set(modules)
+    return tuple(r for r in SERVICE_ROLES if wanted.intersection(r.modules))

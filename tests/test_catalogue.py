@@ -1,0 +1,267 @@
+"""The PAI permission catalogue (components/catalogue.py), checked row by row against the seeds.
+
+Each seed table is written out here by hand AND parsed from the seed text: the parse guards the transcription, the
+transcription guards the parse, and the catalogue must equal both. Dropping or changing a catalogue row fails.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from components import catalogue, config
+from conftest import base_config, minimal_workspace
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def seed_lines(prefix: str) -> list[str]:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def seed_text(prefix: str) -> str:
+    return " ".join(seed_lines(prefix))
+
+
+# Seed names -> catalogue keys (the mapping is ours; the rows are the seed's).
+SEED_MODULES = {"iTAG": "itag", "Designer": "designer", "DSW": "dsw", "DLC": "dlc", "AutoML": "automl", "EAS": "eas",
+                "LangStudio": "langstudio", "AI asset management": "assets"}
+SEED_SERVICES = {"OSS": "oss", "MaxCompute": "maxcompute", "Flink": "flink", "NAS": "nas", "API Gateway": "apigateway",
+                 "SLS": "sls", "VPC": "vpc", "Cloud Monitor": "cloudmonitor", "OpenTelemetry": "arms", "ACR": "acr"}
+
+# 002 "The following table lists other services that PAI depends on", transcribed.
+TABLE_002_DEPENDENCIES = {
+    "iTAG": ["OSS"],
+    "Designer": ["OSS", "MaxCompute", "Flink"],
+    "DSW": ["OSS", "NAS", "VPC"],
+    "DLC": ["OSS", "NAS", "VPC"],
+    "AutoML": ["OSS", "MaxCompute"],
+    "EAS": ["OSS", "API Gateway", "SLS", "VPC", "Cloud Monitor"],
+    "LangStudio": ["OSS", "SLS", "VPC", "OpenTelemetry"],
+    "AI asset management": ["ACR"],
+}
+# 002 "Dependent cloud service | Policy required for activation", transcribed.
+TABLE_002_ACTIVATION = {
+    "OSS": ["AliyunOSSFullAccess"],
+    "MaxCompute": ["AliyunBSSOrderAccess", "AliyunDataWorksFullAccess"],
+    "Flink": ["AliyunStreamFullAccess"],
+    "NAS": ["AliyunNASFullAccess"],
+    "API Gateway": ["AliyunApiGatewayFullAccess"],
+    "SLS": ["AliyunLogFullAccess"],
+    "VPC": ["AliyunVPCFullAccess"],
+    "Cloud Monitor": ["AliyunCloudMonitorFullAccess"],
+    "OpenTelemetry": ["AliyunARMSFullAccess"],
+    "ACR": ["AliyunContainerRegistryFullAccess"],
+}
+# 000: "PAI module: X" sections and the "Dependent cloud service: Y" (or "Activate MaxCompute") headings in them.
+TABLE_000 = {
+    "workspace": {"eventbridge"},
+    "itag": {"oss"},
+    "designer": {"maxcompute", "oss", "flink"},
+    "dsw": {"nas"},
+    "dlc": {"nas", "oss"},
+    "eas": {"apigateway", "oss", "sls", "vpc", "cloudmonitor"},
+    "assets": {"acr"},
+}
+SEED_000_MODULES = {"AI workspace": "workspace", "iTAG": "itag", "Machine Learning Designer": "designer", "DSW": "dsw",
+                    "DLC": "dlc", "EAS": "eas", "AI Computing Asset Management": "assets"}
+SEED_000_SERVICES = {"EventBridge": "eventbridge", "OSS": "oss", "Flink": "flink", "File Storage NAS": "nas",
+                     "API Gateway": "apigateway", "Simple Log Service": "sls", "Virtual Private Cloud (VPC)": "vpc",
+                     "CloudMonitor": "cloudmonitor", "Container Registry": "acr"}
+
+
+def parse_002_dependencies() -> dict[str, list[str]]:
+    lines = seed_lines("002")
+    start = lines.index("PAI sub-service")
+    assert lines[start + 1] == "Dependent cloud service"
+    rows: dict[str, list[str]] = {}
+    i = start + 2
+    while lines[i] != "Note":
+        rows[lines[i]] = [s.strip() for s in lines[i + 1].split(",")]
+        i += 2
+    return rows
+
+
+def parse_002_activation() -> dict[str, list[str]]:
+    lines = seed_lines("002")
+    start = lines.index("Policy required for activation")
+    end = lines.index("Authorize PAI to access other cloud services")
+    rows: dict[str, list[str]] = {}
+    for i in range(start, end):
+        if lines[i] in SEED_SERVICES and lines[i] not in rows:
+            rows[lines[i]] = [p.strip() for p in lines[i + 1].split(",")]
+    return rows
+
+
+def parse_000() -> dict[str, set[str]]:
+    rows: dict[str, set[str]] = {}
+    module = None
+    for line in seed_lines("000"):
+        if line.startswith("PAI module: "):
+            # "general computing resources" is a sub-section of Designer's: it does not start a new module.
+            name = line.removeprefix("PAI module: ")
+            if name in SEED_000_MODULES:
+                module = SEED_000_MODULES[name]
+                rows.setdefault(module, set())
+        elif module and line.startswith("Dependent cloud service: "):
+            rows[module].add(SEED_000_SERVICES[line.removeprefix("Dependent cloud service: ")])
+        elif module and line == "Activate MaxCompute":
+            rows[module].add("maxcompute")
+    return rows
+
+
+# --- the parse and the transcription agree ------------------------------------------------------------------------
+
+
+def test_seed_tables_parse_to_the_transcription():
+    assert parse_002_dependencies() == TABLE_002_DEPENDENCIES
+    assert parse_002_activation() == TABLE_002_ACTIVATION
+    assert parse_000() == TABLE_000
+
+
+# --- modules -> services ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed_module", sorted(TABLE_002_DEPENDENCIES))
+def test_each_002_dependency_row_is_in_the_catalogue(seed_module):
+    module = catalogue.MODULES[SEED_MODULES[seed_module]]
+    assert set(module.services) == {SEED_SERVICES[s] for s in TABLE_002_DEPENDENCIES[seed_module]}
+    assert "002" in module.source
+
+
+@pytest.mark.parametrize("module", sorted(k for k in TABLE_000 if k != "workspace"))
+def test_each_000_module_section_is_covered(module):
+    assert TABLE_000[module] <= set(catalogue.MODULES[module].services)
+
+
+def test_the_workspace_itself_needs_eventbridge_000():
+    assert catalogue.WORKSPACE_SERVICES == ("eventbridge",)
+    assert catalogue.services_for([]) == ("eventbridge",)
+    assert catalogue.services_for(["itag"], include_workspace=False) == ("oss",)
+
+
+def test_catalogue_modules_are_exactly_the_seed_modules_plus_dataset_acceleration():
+    assert set(catalogue.MODULES) == set(SEED_MODULES.values()) | {"dataset-acceleration"}
+    assert catalogue.MODULES["dataset-acceleration"].services == ()
+
+
+# --- services -> activation policies ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed_service", sorted(TABLE_002_ACTIVATION))
+def test_each_002_activation_row_is_in_the_catalogue(seed_service):
+    service = catalogue.SERVICES[SEED_SERVICES[seed_service]]
+    assert list(service.activation_policies) == TABLE_002_ACTIVATION[seed_service]
+    assert "002" in service.source
+
+
+def test_catalogue_services_are_exactly_the_seed_services_plus_eventbridge():
+    assert set(catalogue.SERVICES) == set(SEED_SERVICES.values()) | {"eventbridge"}
+
+
+def test_maxcompute_activation_policies_also_in_000_and_usage_needs_the_maxcompute_developer_role():
+    found = re.search(r"grant the (\w+) and (\w+) permissions to the RAM user", seed_text("000"))
+    assert found and catalogue.SERVICES["maxcompute"].activation_policies == found.groups()
+    assert "MaxCompute Developer role" in seed_text("002")
+    assert catalogue.SERVICES["maxcompute"].usage_role == "PAI.MaxComputeDeveloper"
+
+
+def test_eventbridge_activation_policy_is_the_verified_exact_name():
+    eb = catalogue.SERVICES["eventbridge"]
+    assert eb.activation_policies == ("AliyunEventBridgeFullAccess",)
+    assert "000" in eb.source and "aliyuneventbridgefullaccess" in eb.source
+
+
+def test_activation_policies_for_a_module_set_follow_the_tables():
+    assert catalogue.activation_policies_for(catalogue.services_for(["itag"])) == (
+        "AliyunOSSFullAccess", "AliyunEventBridgeFullAccess")
+    assert catalogue.activation_policies_for(catalogue.services_for(["designer", "automl"])) == (
+        "AliyunOSSFullAccess", "AliyunBSSOrderAccess", "AliyunDataWorksFullAccess", "AliyunStreamFullAccess",
+        "AliyunEventBridgeFullAccess")
+
+
+# --- roles --------------------------------------------------------------------------------------------------------
+
+# CreateMember / AddMemberRole / RemoveMemberRole list these seven role names (verified with the search tool).
+API_ROLE_IDS = {"PAI.WorkspaceOwner", "PAI.WorkspaceAdmin", "PAI.AlgoDeveloper", "PAI.AlgoOperator",
+                "PAI.LabelManager", "PAI.WorkspaceGuest", "PAI.MaxComputeDeveloper"}
+CONSOLE_NAMES = {"PAI.AlgoDeveloper": "Algorithm Developer", "PAI.AlgoOperator": "Algorithm O&M Engineer",
+                 "PAI.LabelManager": "Labeling Administrator", "PAI.WorkspaceGuest": "Visitor",
+                 "PAI.MaxComputeDeveloper": "MaxCompute Developer"}
+
+
+def test_roles_are_exactly_the_api_role_ids():
+    assert set(catalogue.ROLES) == API_ROLE_IDS
+
+
+@pytest.mark.parametrize("role_id", sorted(API_ROLE_IDS))
+def test_each_role_console_name_is_the_seed_name(role_id):
+    name = catalogue.ROLES[role_id].console_name
+    assert name.startswith(CONSOLE_NAMES.get(role_id, "Workspace Administrator/Owner"))
+    # 002 lists the console roles by these names.
+    assert name.split(" (")[0] in seed_text("002")
+
+
+def test_only_visitors_are_read_only():
+    assert {r for r, v in catalogue.ROLES.items() if not v.writes_data} == {"PAI.WorkspaceGuest"}
+
+
+# --- system policies for users ------------------------------------------------------------------------------------
+
+
+def test_eas_policies_are_the_seed_pair():
+    text = seed_text("002")
+    mgmt = re.search(r"EAS management permissions: (\w+)\.", text).group(1)
+    ro = re.search(r"EAS read-only permissions: (\w+)\.", text).group(1)
+    assert catalogue.EAS_POLICIES == {"management": mgmt, "read-only": ro}
+    assert (catalogue.EAS_FULL_ACCESS, catalogue.EAS_READ_ONLY) == ("AliyunPAIEASFullAccess", "AliyunPAIEASReadOnlyAccess")
+
+
+def test_dataset_acceleration_pair_is_the_seed_pair():
+    found = re.search(r"dataset acceleration only, RAM accounts need the (\w+) and (\w+) permissions", seed_text("002"))
+    assert found and catalogue.DATASET_ACCELERATION_POLICIES == found.groups()
+
+
+def test_pai_full_access_is_admin_only_as_the_seed_warns():
+    assert "can purchase, create, and delete all types of resources" in seed_text("002")
+    assert catalogue.PAI_FULL_ACCESS == "AliyunPAIFullAccess"
+    assert catalogue.ADMIN_ONLY_POLICIES == {"AliyunPAIFullAccess"}
+    ws = minimal_workspace(members=[{"name": "alice", "roles": ["PAI.AlgoDeveloper"],
+                                     "systemPolicies": ["AliyunPAIFullAccess"]}])
+    with pytest.raises(config.ConfigError, match=r"members\[0\]\.systemPolicies\[0\]: 'AliyunPAIFullAccess' is admin-only"):
+        config.load({k.removeprefix("pai-platform:"): v for k, v in base_config(ws).items()})
+
+
+def test_system_policy_names_are_exact_case_and_complete():
+    expected = {p for ps in TABLE_002_ACTIVATION.values() for p in ps} | {
+        "AliyunEventBridgeFullAccess", "AliyunPAIFullAccess", "AliyunPAIReadOnlyAccess", "AliyunPAIEASFullAccess",
+        "AliyunPAIEASReadOnlyAccess", "AliyunDatasetAccFullAccess"}
+    assert catalogue.SYSTEM_POLICIES == expected
+    assert all(re.fullmatch(r"Aliyun[A-Z][A-Za-z]+", p) for p in catalogue.SYSTEM_POLICIES)
+
+
+# --- service-linked and service roles -----------------------------------------------------------------------------
+
+
+def test_only_verified_service_names_are_recorded():
+    verified = {k: r.service_name for k, r in catalogue.LINKED_ROLES.items() if r.service_name}
+    assert verified == {"workspace": "aiworkspace.pai.aliyuncs.com", "automl": "automl.pai.aliyuncs.com",
+                        "langstudio": "langstudio.pai.aliyuncs.com"}
+    assert {k for k, r in catalogue.LINKED_ROLES.items() if r.service_name is None} == {"eas", "dlc", "dsw"}
+    assert all(r.source.startswith("https://") for r in catalogue.LINKED_ROLES.values())
+
+
+def test_linked_roles_follow_the_modules():
+    assert [r.key for r in catalogue.linked_roles_for(["itag"])] == ["workspace"]
+    assert [r.key for r in catalogue.linked_roles_for(["dsw", "automl"])] == ["workspace", "automl", "dsw"]
+    assert [r.role_name for r in catalogue.service_roles_for(["dlc", "dsw"])] == [
+        "AliyunPAIDLCDefaultRole", "AliyunPAIDSWDefaultRole"]
+    assert catalogue.service_roles_for(["eas"]) == ()
+
+
+def test_every_entry_names_its_source():
+    for entry in [*catalogue.SERVICES.values(), *catalogue.MODULES.values()]:
+        assert re.search(r"\b00[0-3]\b", entry.source), entry
