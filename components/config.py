@@ -543,7 +543,9 @@ def _path(loc: tuple) -> str:
         elif part in ("NewNetwork", "ExistingNetwork") or str(part).startswith("function-"):
             continue
         else:
-            out += ("." if out else "") + str(part)
+            # A key is shown as written unless it holds line breaks or other unprintables: the error stays one line.
+            text = str(part)
+            out += ("." if out else "") + (text if text.isprintable() else repr(text))
     return out
 
 

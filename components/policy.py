@@ -13,6 +13,7 @@ https://www.alibabacloud.com/help/en/ram/policy-elements ("Version" is "1"; Effe
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence, Union
@@ -105,8 +106,19 @@ def validate_statement(s: Statement) -> None:
             raise PolicyError(f"Condition operator {op!r} is not a RAM condition operator")
         if not isinstance(keys, Mapping) or not keys:
             raise PolicyError(f"Condition {op!r} must map condition keys to values")
+        for key, value in keys.items():
+            values = value if isinstance(value, (list, tuple)) else [value]
+            if not isinstance(key, str) or not values or not all(_condition_value(v) for v in values):
+                raise PolicyError(
+                    f"Condition {op!r} key {key!r} must be a string mapped to a string, number or boolean, or a list of them"
+                )
     if s.grants_everything:
         raise PolicyError("a custom policy must not allow '*' on '*'")
+
+
+def _condition_value(v: Any) -> bool:
+    """A condition value RAM accepts and JSON can carry: a string, boolean or finite number (no NaN, no nesting)."""
+    return isinstance(v, (str, bool, int)) or (isinstance(v, float) and math.isfinite(v))
 
 
 def canonical_statements(statements: Iterable[Statement]) -> list[Statement]:
