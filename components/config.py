@@ -29,7 +29,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from . import catalogue, grants, naming, policy
+from . import catalogue, grants, naming, policy, quota
 
 PROJECT = "pai-platform"
 
@@ -305,6 +305,52 @@ class CustomPolicy(_Model):
         return policy.parse_document(self.document)
 
 
+class QuotaGrant(_Model):
+    """Access to PAI resource pools or resource quotas (seed 003) for the RAM groups of the roles it names."""
+
+    name: StrictStr = Field(description="Stable key; the RAM policy is <prefix>-<workspace>-quota-<name>.")
+    scenario: StrictStr = Field(description="resource-pool, root-quotas, root-quota or child-quota (seed 003).")
+    resource_groups: list[StrictStr] = Field(
+        default_factory=list, description="root-quotas only: the dedicated resource groups quotas may draw on."
+    )
+    quota_id: Optional[StrictStr] = Field(None, description="root-quota / child-quota only: the quota managed.")
+    roles: list[RoleId] = Field(min_length=1, description="Role groups it is attached to, e.g. PAI.WorkspaceAdmin.")
+    lingjun_vpc: StrictBool = Field(False, description="Add the VPC read statement Lingjun quotas need (seed 003).")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        return _pattern(v, naming.KEY_RE, naming.KEY_RULE)
+
+    @field_validator("scenario")
+    @classmethod
+    def _scenario(cls, v: str) -> str:
+        if v not in quota.SCENARIOS:
+            raise ValueError(f"is not a quota scenario (expected one of: {', '.join(quota.SCENARIOS)})")
+        return v
+
+    @field_validator("resource_groups")
+    @classmethod
+    def _groups(cls, v: list[str]) -> list[str]:
+        for g in v:
+            quota.check_id(g, "resource group name")
+        return _unique(v, "resource group")
+
+    @field_validator("quota_id")
+    @classmethod
+    def _quota(cls, v: Optional[str]) -> Optional[str]:
+        return None if v is None else quota.check_id(v, "quota id")
+
+    @field_validator("roles")
+    @classmethod
+    def _roles(cls, v: list[str]) -> list[str]:
+        return _unique(v, "role")
+
+    def statements(self) -> list[policy.Statement]:
+        return quota.statements_for(self.scenario, resource_groups=self.resource_groups, quota_id=self.quota_id,
+                                    lingjun_vpc=self.lingjun_vpc)
+
+
 class Workspace(_Model):
     """One team's PAI workspace and everything it depends on."""
 
@@ -318,6 +364,7 @@ class Workspace(_Model):
     file_systems: list[FileSystem] = Field(default_factory=list)
     members: list[Member] = Field(default_factory=list)
     policies: list[CustomPolicy] = Field(default_factory=list)
+    quota_access: list[QuotaGrant] = Field(default_factory=list, description="Resource pool / quota grants (seed 003).")
     protect: StrictBool = Field(True, description="Protect the workspace from deletion.")
 
     @field_validator("name")
@@ -364,12 +411,22 @@ class Workspace(_Model):
         return service in self.services
 
 
+class AccountBootstrap(_Model):
+    """Once-per-account setup (components/account.py). Off by default: stacks sharing an account must not fight
+    over it, and service activation happens during `pulumi preview` too (invokes run on preview)."""
+
+    enabled: StrictBool = Field(False, description="Build the pai:account:Bootstrap component.")
+    activate_services: StrictBool = Field(True, description="Activate dependent services that have an API call.")
+    service_linked_roles: StrictBool = Field(True, description="Create PAI's verified service-linked roles.")
+
+
 class StackConfig(_Model):
     """The whole stack: settings shared by every workspace, and the workspaces."""
 
     region: StrictStr = Field(alias="alicloud:region")
     name_prefix: StrictStr = Field(description="Prefix of every physical name (lowercase letters, digits, '-').")
     tags: dict[StrictStr, StrictStr] = Field(default_factory=dict)
+    account_bootstrap: AccountBootstrap = Field(default_factory=AccountBootstrap)
     workspaces: list[Workspace] = Field(min_length=1)
 
     @field_validator("region")
@@ -465,10 +522,23 @@ def _check_meaning(cfg: StackConfig) -> None:
                 policy.split(p.statements())
             except policy.PolicyError as e:
                 _fail(f"{pp}.document", p.name, str(e))
+        for qi, q in enumerate(ws.quota_access):
+            qp = f"{wp}.quotaAccess[{qi}]"
+            _dup_key(ws.quota_access[:qi], q.name, f"{qp}.name", "quota grant", attr="name")
+            broken = quota.requirement_error(q.scenario, q.resource_groups, q.quota_id, q.lingjun_vpc)
+            if broken:
+                _fail(f"{qp}.{broken[0]}", broken[1], broken[2])
+            for ri, r in enumerate(q.roles):
+                if r not in catalogue.ROLES:
+                    _fail(f"{qp}.roles[{ri}]", r, f"is not a PAI workspace role (expected one of: {', '.join(catalogue.ROLES)})")
+                elif r not in role_ids:
+                    _fail(f"{qp}.roles[{ri}]", r, "no member of this workspace has this role")
         wg = grants.workspace_grants(cfg.name_prefix, ws)
         custom_per_group: dict[str, int] = {}
         for spec in wg.policies:
             where = f"{wp}.policies[{[p.name for p in ws.policies].index(spec.key[7:])}].name" if spec.key.startswith("custom-") else f"{wp}.name"
+            if spec.key.startswith("quota-"):
+                where = f"{wp}.quotaAccess[{[q.name for q in ws.quota_access].index(spec.key[6:])}].name"
             docs = spec.documents()
             for full, _doc in docs:
                 _first(seen_policy_names, full.lower(), where, full, "derived RAM policy name collides with another")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from . import catalogue, naming, policy
+from . import catalogue, naming, policy, quota
 from .policy import Statement, statement
 
 OSS_RW = ("oss:GetBucketInfo", "oss:ListObjects", "oss:GetObject", "oss:PutObject", "oss:DeleteObject",
@@ -110,6 +110,12 @@ def workspace_grants(prefix: str, ws) -> WorkspaceGrants:
         policies.append(PolicySpec(f"custom-{p.name}", naming.ws_policy_name(prefix, ws.name, p.name),
                                    p.description or f"PAI workspace {ws.name}: {p.name}", tuple(p.statements()),
                                    targets))
+    for q in getattr(ws, "quota_access", ()):
+        # Seed 003: resource pool / quota rights, attached to the groups of the roles the grant names.
+        ids = ", ".join([*q.resource_groups, *([q.quota_id] if q.quota_id else [])])
+        policies.append(PolicySpec(f"quota-{q.name}", naming.ws_policy_name(prefix, ws.name, f"quota-{q.name}"),
+                                   f"PAI workspace {ws.name}: {q.scenario} access{f' ({ids})' if ids else ''}",
+                                   tuple(q.statements()), tuple(role_groups[r] for r in q.roles if r in role_groups)))
     member_sys = {m.name: tuple(m.system_policies) for m in ws.members if m.system_policies}
     return WorkspaceGrants(tuple(groups), tuple(policies), member_sys)
 

@@ -1,0 +1,207 @@
+"""Resource pool and quota access (components/quota.py, config `quotaAccess`) against seed 003.
+
+The five example policies are parsed out of the seed text itself; each builder must produce the same document:
+the same statements (as parsed JSON, compared as sets of actions and resources, since canonical rendering sorts
+actions and statements and writes a lone "*" resource as a string) and the same canonical bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from components import config, policy, quota
+from conftest import base_config, minimal_workspace
+
+SEED = next((Path(__file__).resolve().parents[2] / "shared" / "seeds").glob("003_*.txt"))
+T_POLICY = "alicloud:ram/policy:Policy"
+T_GPA = "alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment"
+
+
+def seed_examples() -> list[dict]:
+    """Every JSON policy document in the seed, in order."""
+    text = SEED.read_text(encoding="utf-8")
+    decoder, docs, i = json.JSONDecoder(), [], 0
+    while (i := text.find('{\n"Version"', i)) != -1:
+        doc, end = decoder.raw_decode(text, i)
+        docs.append(doc)
+        i = end
+    return docs
+
+
+EXAMPLES = seed_examples()
+
+
+def test_the_seed_has_five_examples():
+    assert len(EXAMPLES) == 5
+
+
+def as_set(doc: dict) -> list[tuple]:
+    """A document's meaning as data: each statement's effect, action set, resource set and condition."""
+    def strings(v):
+        return frozenset([v] if isinstance(v, str) else v)
+
+    return sorted(
+        (s["Effect"], tuple(sorted(strings(s["Action"]))), tuple(sorted(strings(s["Resource"]))),
+         json.dumps(s.get("Condition", {}), sort_keys=True))
+        for s in doc["Statement"]
+    )
+
+
+def assert_same(statements, seed_doc):
+    ours = json.loads(policy.render(statements))
+    assert ours["Version"] == seed_doc["Version"] == "1"
+    assert as_set(ours) == as_set(seed_doc)
+    assert len(ours["Statement"]) == len(seed_doc["Statement"])
+    assert policy.render(statements) == policy.render(policy.parse_document(seed_doc))
+
+
+# --- the five seed examples ---------------------------------------------------------------------------------------
+
+
+def test_manage_the_resource_pool():
+    assert_same(quota.statements_for("resource-pool"), EXAMPLES[0])
+
+
+def test_create_scale_delete_root_quotas_on_named_resource_groups():
+    groups = ["resourcegroup1", "resourcegroup2", "resourcegroup3"]
+    assert_same(quota.statements_for("root-quotas", resource_groups=groups), EXAMPLES[1])
+
+
+def test_manage_a_root_quota():
+    assert_same(quota.statements_for("root-quota", quota_id="quota1"), EXAMPLES[2])
+
+
+def test_manage_a_child_quota():
+    assert_same(quota.statements_for("child-quota", quota_id="quota1.2"), EXAMPLES[3])
+
+
+def test_lingjun_vpc_statement_alone_and_appended():
+    assert_same(quota.vpc_read_statements(), EXAMPLES[4])
+    combined = {"Version": "1", "Statement": EXAMPLES[2]["Statement"] + EXAMPLES[4]["Statement"]}
+    assert_same(quota.statements_for("root-quota", quota_id="quota1", lingjun_vpc=True), combined)
+
+
+def test_a_different_id_gives_a_different_document():
+    with pytest.raises(AssertionError):
+        assert_same(quota.statements_for("root-quota", quota_id="quota2"), EXAMPLES[2])
+
+
+# --- ARN builders (seed 003 "ARN reference") ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "built, expected",
+    [
+        (quota.resource_group_arn("resourcegroup1"), "acs:pai:*:*:resourcegroup/resourcegroup1"),
+        (quota.all_quotas_arn(), "acs:pai:*:*:quota/*"),
+        (quota.root_quota_arn("quota1"), "acs:pai:*:*:quota/quota1"),
+        (quota.root_quota_children_arn("quota1"), "acs:pai:*:*:quota/quota1/*"),
+        (quota.child_quota_arn("quota1.2"), "acs:pai:*:*:quota/*/quota1.2"),
+        (quota.child_quota_children_arn("quota1.2"), "acs:pai:*:*:quota/*/quota1.2/*"),
+    ],
+)
+def test_arn_builders_match_the_seed_table(built, expected):
+    assert built == expected
+    assert f"{expected} |" in SEED.read_text(encoding="utf-8")  # the table's example column
+
+
+@pytest.mark.parametrize("bad", ["", "*", "quota/*", "a:b", "q 1", "-q", "q?"])
+def test_ids_that_would_widen_an_arn_are_refused(bad):
+    with pytest.raises(ValueError, match="no wildcards"):
+        quota.root_quota_arn(bad)
+
+
+# --- config -------------------------------------------------------------------------------------------------------
+
+
+def load(*grants, members=None):
+    ws = minimal_workspace(
+        members=members or [{"name": "boss", "roles": ["PAI.WorkspaceAdmin"]},
+                            {"name": "alice", "roles": ["PAI.AlgoDeveloper"]}],
+        quotaAccess=list(grants),
+    )
+    return config.load({k.removeprefix("pai-platform:"): v for k, v in base_config(ws).items()})
+
+
+def error(*grants) -> str:
+    with pytest.raises(config.ConfigError) as e:
+        load(*grants)
+    assert "\n" not in str(e.value)
+    return str(e.value)
+
+
+OK = {"name": "pool", "scenario": "resource-pool", "roles": ["PAI.WorkspaceAdmin"]}
+
+
+@pytest.mark.parametrize(
+    "grant, message",
+    [
+        ({"name": "q", "scenario": "root-quota", "roles": ["PAI.WorkspaceAdmin"]},
+         "workspaces[0].quotaAccess[1].quotaId: is required for scenario 'root-quota'"),
+        ({"name": "q", "scenario": "child-quota", "roles": ["PAI.WorkspaceAdmin"]},
+         "workspaces[0].quotaAccess[1].quotaId: is required for scenario 'child-quota'"),
+        ({"name": "q", "scenario": "root-quotas", "roles": ["PAI.WorkspaceAdmin"]},
+         "workspaces[0].quotaAccess[1].resourceGroups: is required for scenario 'root-quotas'"),
+        ({"name": "q", "scenario": "pool", "roles": ["PAI.WorkspaceAdmin"]},
+         "workspaces[0].quotaAccess[1].scenario: 'pool' is not a quota scenario (expected one of: resource-pool, "
+         "root-quotas, root-quota, child-quota)"),
+        ({"name": "q", "scenario": "root-quota", "quotaId": "quota/*", "roles": ["PAI.WorkspaceAdmin"]},
+         "workspaces[0].quotaAccess[1].quotaId: 'quota/*' is not a quota id"),
+        ({"name": "q", "scenario": "root-quotas", "resourceGroups": ["rg1", "rg*"], "roles": ["PAI.WorkspaceAdmin"]},
+         "workspaces[0].quotaAccess[1].resourceGroups: 'rg*' is not a resource group name"),
+        ({"name": "q", "scenario": "root-quota", "quotaId": "q1", "resourceGroups": ["rg1"], "roles": ["PAI.WorkspaceAdmin"]},
+         "workspaces[0].quotaAccess[1].resourceGroups: ['rg1'] does not apply to scenario 'root-quota'"),
+        ({"name": "q", "scenario": "resource-pool", "lingjunVpc": True, "roles": ["PAI.WorkspaceAdmin"]},
+         "workspaces[0].quotaAccess[1].lingjunVpc: True does not apply to scenario 'resource-pool'"),
+        ({"name": "q", "scenario": "child-quota", "quotaId": "q1", "roles": ["PAI.LabelManager"]},
+         "workspaces[0].quotaAccess[1].roles[0]: 'PAI.LabelManager' no member of this workspace has this role"),
+        ({"name": "q", "scenario": "child-quota", "quotaId": "q1", "roles": ["Admin"]},
+         "workspaces[0].quotaAccess[1].roles[0]: 'Admin' is not a PAI workspace role"),
+        ({"name": "q", "scenario": "child-quota", "quotaId": "q1", "roles": []},
+         "workspaces[0].quotaAccess[1].roles: needs at least 1 item(s)"),
+        ({"name": "pool", "scenario": "child-quota", "quotaId": "q1", "roles": ["PAI.WorkspaceAdmin"]},
+         "workspaces[0].quotaAccess[1].name: 'pool' quota grant name is used twice in this workspace"),
+        ({"name": "q", "scenario": "child-quota", "quotaId": "q1", "roles": ["PAI.WorkspaceAdmin"], "quota": "x"},
+         "workspaces[0].quotaAccess[1].quota: unknown key"),
+    ],
+)
+def test_bad_grants_are_one_line_errors_naming_path_value_and_rule(grant, message):
+    assert error(OK, grant).startswith(message)
+
+
+def test_good_grants_load():
+    cfg = load(OK, {"name": "team-quota", "scenario": "child-quota", "quotaId": "quota1.2", "lingjunVpc": True,
+                    "roles": ["PAI.WorkspaceAdmin", "PAI.AlgoDeveloper"]})
+    assert [q.name for q in cfg.workspaces[0].quota_access] == ["pool", "team-quota"]
+
+
+# --- wiring -------------------------------------------------------------------------------------------------------
+
+
+def test_grants_become_policies_attached_to_the_named_role_groups(plan_for):
+    ws = minimal_workspace(
+        members=[{"name": "boss", "roles": ["PAI.WorkspaceAdmin"]}, {"name": "alice", "roles": ["PAI.AlgoDeveloper"]}],
+        quotaAccess=[
+            {"name": "rq", "scenario": "root-quota", "quotaId": "quota1", "roles": ["PAI.WorkspaceAdmin"]},
+            {"name": "cq", "scenario": "child-quota", "quotaId": "quota1.2", "lingjunVpc": True,
+             "roles": ["PAI.WorkspaceAdmin", "PAI.AlgoDeveloper"]},
+        ],
+    )
+    plan = plan_for(base_config(ws))
+    docs = {p.plain_inputs()["policyName"]: json.loads(p.plain_inputs()["policyDocument"]) for p in plan.by_type(T_POLICY)}
+    assert as_set(docs["acme-team-ws-quota-rq"]) == as_set(EXAMPLES[2])
+    assert as_set(docs["acme-team-ws-quota-cq"]) == as_set(
+        {"Statement": EXAMPLES[3]["Statement"] + EXAMPLES[4]["Statement"]})
+    attached: dict[str, set[str]] = {}
+    for a in plan.by_type(T_GPA):
+        attached.setdefault(a.plain_inputs()["policyName"], set()).add(a.plain_inputs()["groupName"])
+    assert attached["acme-team-ws-quota-rq"] == {"acme-team-ws-admin"}
+    assert attached["acme-team-ws-quota-cq"] == {"acme-team-ws-admin", "acme-team-ws-algo-developer"}
+
+
+def test_no_quota_access_no_quota_policy(plan_for):
+    plan = plan_for(base_config(minimal_workspace()))
+    assert not [p for p in plan.by_type(T_POLICY) if "-quota-" in p.plain_inputs()["policyName"]]
