@@ -12,6 +12,7 @@ from typing import Any
 
 MOCK_ACCOUNT_ID = "1000000000000000"
 MOCK_REGION = "cn-hangzhou"
+MOCK_HW_REGION = "cn-north-4"
 
 
 def _short(type_token: str) -> str:
@@ -55,6 +56,11 @@ def new_resource(type_token: str, name: str, inputs: dict[str, Any]) -> tuple[st
         state.setdefault("roleName", f"AliyunServiceRoleFor{_digest(name, 6)}")
         state["arn"] = f"acs:ram::{MOCK_ACCOUNT_ID}:role/{state['roleName'].lower()}"
         rid = f"{inputs.get('serviceName')}:{state['roleName']}"
+    elif type_token == "huaweicloud:Obs/bucket:Bucket":
+        rid = str(inputs.get("bucket", rid))
+        state.setdefault("bucketDomainName", f"{rid}.obs.{inputs.get('region') or MOCK_HW_REGION}.myhuaweicloud.com")
+    elif type_token == "huaweicloud:Sfs/turbo:Turbo":
+        state.setdefault("exportLocation", f"{_digest(name, 8)}.sfsturbo.internal:/")
     elif type_token == "alicloud:ram/role:Role":
         role = inputs.get("roleName") or name
         state["arn"] = f"acs:ram::{MOCK_ACCOUNT_ID}:role/{str(role).lower()}"
@@ -77,6 +83,10 @@ def invoke(token: str, args: dict[str, Any]) -> dict[str, Any]:
             for i, vid in enumerate(ids)
         ]
         return {"id": "mock-switches", "ids": ids, "vswitches": switches}
+    if token == "huaweicloud:Iam/getRole:getRole":  # a system policy, looked up by its display name
+        display = str(args.get("displayName") or args.get("name") or "")
+        return {"id": f"mock-system-role-{_digest(display)}", "displayName": display, "name": display,
+                "catalog": "mock", "description": "", "policy": "{}", "type": "XA"}
     if token.endswith("/getService:getService"):
         return {"id": "mock-service", "enable": args.get("enable", "Off"), "status": "Opened"}
     return {}

@@ -1,6 +1,6 @@
 """Offline preview: run the project's real program under the mock runtime and print what it would create.
 
-    python -m offline.preview --stack dev --format tree|json|policies
+    python -m offline.preview --stack dev --format tree|json|policies|mermaid|dot [--project-dir bootstrap]
 
 No cloud call is made and no credentials are needed; ids are placeholders. A bad stack file gives exit status 2
 and one line on stderr. `pulumi preview` with the CLI is the real thing; this is for review without an account.
@@ -18,10 +18,12 @@ from typing import Any, Callable, Optional
 import pulumi
 import yaml
 
+from . import fakes
+from .diagram import render_dot, render_mermaid
 from .runtime import SECRET, STACK_TYPE, Plan, Registration, config_from_stack_yaml, run
 
 ROOT = Path(__file__).resolve().parent.parent
-FORMATS = ("tree", "json", "policies")
+FORMATS = ("tree", "json", "policies", "mermaid", "dot")
 
 
 class StackFileError(Exception):
@@ -167,10 +169,55 @@ def render_policies(plan: Plan) -> str:
     lines.append("== System policies attached")
     for name in sorted(set(attachments) - custom):
         lines.append(f"   {name}: {', '.join(sorted(attachments[name]))}")
+    if plan.by_type(HW_ROLE):  # a ModelArts stack: Huawei IAM policies, after the RAM ones if there are any
+        lines = [*lines, "", *_huawei_policies(plan)] if policies or attachments else _huawei_policies(plan)
     return "\n".join(lines)
 
 
-RENDERERS: dict[str, Callable[[Plan], str]] = {"tree": render_tree, "json": render_json, "policies": render_policies}
+HW_ROLE = "huaweicloud:Iam/role:Role"
+
+
+def _huawei_policies(plan: Plan) -> list[str]:
+    """Huawei Cloud IAM custom policies (`iam.Role`), with the groups and agencies they are granted to."""
+    groups = {g.id: g.plain_inputs().get("name", g.name) for g in plan.by_type("huaweicloud:Iam/group:Group")}
+    roles = sorted(plan.by_type(HW_ROLE), key=lambda r: r.plain_inputs().get("name", ""))
+    by_id = {r.id: r.plain_inputs().get("name") for r in roles}
+    for inv in plan.invokes:  # system policies are looked up by display name; name them as the lookup did
+        if inv.token == "huaweicloud:Iam/getRole:getRole":
+            by_id[fakes.invoke(inv.token, inv.args).get("id")] = f"system policy {inv.args.get('displayName')}"
+    granted: dict[str, list[str]] = {}
+    for a in plan.by_type("huaweicloud:Iam/roleAssignment:RoleAssignment"):
+        inp = a.plain_inputs()
+        where = "project" if inp.get("projectId") else "domain"
+        name = by_id.get(inp.get("roleId"), f"system role {inp.get('roleId')}")
+        granted.setdefault(name, []).append(f"group {groups.get(inp.get('groupId'), inp.get('groupId'))} ({where})")
+    for ag in plan.by_type("huaweicloud:Iam/agency:Agency"):
+        inp = ag.plain_inputs()
+        for name in inp.get("domainRoles") or []:
+            granted.setdefault(name, []).append(f"agency {inp.get('name')} (domain)")
+        for pr in inp.get("projectRoles") or []:
+            for name in pr.get("roles") or []:
+                granted.setdefault(name, []).append(f"agency {inp.get('name')} (project {pr.get('project')})")
+    lines = [f"Huawei Cloud IAM custom policies of stack {plan.stack!r} (offline preview)", ""]
+    for r in roles:
+        inp = r.plain_inputs()
+        lines.append(f"== {inp['name']} (custom, type {inp.get('type')}, {len(inp['policy'])} of 6144 characters)")
+        lines.append(f"   granted to: {', '.join(sorted(granted.pop(inp['name'], []))) or 'nothing'}")
+        lines += ["   " + line for line in json.dumps(json.loads(inp["policy"]), indent=2).splitlines()]
+        lines.append("")
+    lines.append("== System policies granted")
+    for name in sorted(granted):
+        lines.append(f"   {name}: {', '.join(sorted(granted[name]))}")
+    return lines
+
+
+RENDERERS: dict[str, Callable[[Plan], str]] = {
+    "tree": render_tree,
+    "json": render_json,
+    "policies": render_policies,
+    "mermaid": render_mermaid,
+    "dot": render_dot,
+}
 
 
 def main(argv: Optional[list[str]] = None, project_dir: Path = ROOT) -> int:
