@@ -1,0 +1,117 @@
+"""Synthetic estates: stack config maps of growing size, valid under `components.config.load`.
+
+An estate is `workspaces` PAI workspaces of `members` member slots each. The mix repeats every five workspaces so
+every size holds the same kinds of things:
+
+    w % 5 == 0  dsw + dlc     new VPC (2 vSwitches), 2 buckets, 1 NAS file system, 1 custom policy
+    w % 5 == 1  eas           new VPC (2 vSwitches), 1 bucket
+    w % 5 == 2  itag          2 buckets
+    w % 5 == 3  designer      the default `data` bucket, 1 custom policy
+    w % 5 == 4  dsw + eas     new VPC (3 vSwitches), 1 bucket, 2 NAS file systems (standard and extreme)
+
+Every new VPC gets its own 10.<w>.0.0/16 (and 10.<w>.<n>.0/24 vSwitches), so no two networks overlap.
+Member slot 0 of every workspace is an admin shared by a block of four workspaces (console login, activator; the
+first is the stack's resource administrator), slot 1 an auditor shared by a block of five; the other slots are
+the workspace's own users, whose profile (role, console login, access key, extra system policy) follows the slot
+number. Shared blocks keep every user within RAM's 10 groups per user.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PROJECT = "pai-platform"
+REGION = "cn-hangzhou"
+ZONES = ("cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j")
+ADMIN_BLOCK = 4
+AUDITOR_BLOCK = 5
+
+# (workspace count, member slots per workspace): the grid `make bench` measures.
+SIZES: tuple[tuple[int, int], ...] = tuple((w, m) for w in (1, 10, 40) for m in (5, 20, 50))
+
+_ROLES = ("PAI.AlgoDeveloper", "PAI.AlgoOperator", "PAI.AlgoDeveloper", "PAI.WorkspaceGuest", "PAI.LabelManager")
+
+
+def _network(w: int, zones: int) -> dict[str, Any]:
+    return {
+        "cidr": f"10.{w}.0.0/16",
+        "vswitches": [{"zoneId": ZONES[z], "cidr": f"10.{w}.{z + 1}.0/24"} for z in range(zones)],
+    }
+
+
+def _custom_policy(w: int) -> dict[str, Any]:
+    return {
+        "name": "eas-read" if w % 5 == 0 else "mc-read",
+        "description": "Read-only listing for the team",
+        "roles": ["PAI.AlgoDeveloper"],
+        "document": {
+            "Version": "1",
+            "Statement": [{"Effect": "Allow", "Action": ["eas:ListServices", "eas:DescribeService"], "Resource": "*"}],
+        },
+    }
+
+
+def member(w: int, slot: int) -> dict[str, Any]:
+    """Member slot `slot` of workspace `w`."""
+    if slot == 0:
+        block = w // ADMIN_BLOCK
+        out: dict[str, Any] = {"name": f"admin-{block:02d}", "roles": ["PAI.WorkspaceAdmin"], "consoleLogin": True,
+                               "activator": True}
+        if block == 0:
+            out["resourceAdmin"] = True
+        return out
+    if slot == 1:
+        return {"name": f"auditor-{w // AUDITOR_BLOCK:02d}", "roles": ["PAI.WorkspaceGuest"]}
+    out = {"name": f"w{w:03d}-u{slot:03d}", "roles": [_ROLES[(slot - 2) % len(_ROLES)]]}
+    if slot % 2 == 0:
+        out["consoleLogin"] = True
+    if slot % 5 == 0:
+        out["accessKey"] = True
+    if slot % 10 == 7:
+        out["systemPolicies"] = ["AliyunPAIEASReadOnlyAccess"]
+    return out
+
+
+def workspace(w: int, members: int) -> dict[str, Any]:
+    """Workspace `w` of an estate, with `members` member slots."""
+    kind = w % 5
+    ws: dict[str, Any] = {
+        "name": f"team_{w:03d}",
+        "description": f"Benchmark team {w}",
+        "members": [member(w, s) for s in range(members)],
+    }
+    if kind == 0:
+        ws.update(modules=["dsw", "dlc"], network=_network(w, 2), buckets=[{"key": "datasets"}, {"key": "checkpoints"}],
+                  fileSystems=[{"key": "shared"}], policies=[_custom_policy(w)])
+    elif kind == 1:
+        ws.update(modules=["eas"], network=_network(w, 2), buckets=[{"key": "models", "redundancyType": "ZRS"}])
+    elif kind == 2:
+        ws.update(modules=["itag"], buckets=[{"key": "raw"}, {"key": "labelled"}])
+    elif kind == 3:
+        ws.update(modules=["designer"], policies=[_custom_policy(w)])
+    else:
+        ws.update(
+            modules=["dsw", "eas"],
+            network=_network(w, 3),
+            buckets=[{"key": "features"}],
+            fileSystems=[
+                {"key": "home"},
+                {"key": "fast", "fileSystemType": "extreme", "storageType": "standard", "capacity": 100,
+                 "zoneId": ZONES[0]},
+            ],
+        )
+    return ws
+
+
+def estate(workspaces: int, members: int) -> dict[str, Any]:
+    """A stack `config:` map (namespaced keys, objects as data), as a stack file would hold it."""
+    if not 1 <= workspaces <= 250:
+        raise ValueError("workspaces must be 1-250 (one 10.<w>.0.0/16 network each)")
+    if members < 2:
+        raise ValueError("members must be at least 2 (the shared admin and auditor slots)")
+    return {
+        "alicloud:region": REGION,
+        f"{PROJECT}:namePrefix": "bench",
+        f"{PROJECT}:tags": {"env": "bench"},
+        f"{PROJECT}:workspaces": [workspace(w, members) for w in range(workspaces)],
+    }
