@@ -1,9 +1,12 @@
+# make preview [STACK=dev|prod|modelarts] [FORMAT=tree|json|policies|mermaid|dot] [POLICY=1]
+# make preview PROJECT=bootstrap STACK=shared   (the state-backend program)
 # Everything runs from the project's own virtualenv (venv/, the one Pulumi.yaml names), built from requirements.txt.
 PYTHON ?= python3
 VENV   := venv
 PY     := $(VENV)/bin/python
 STACK  ?= dev
 FORMAT ?= tree
+PROJECT ?= .
 
 .PHONY: install preview test bench clean
 
@@ -15,7 +18,7 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 preview: install
-	@$(PY) -m offline.preview --stack $(STACK) --format $(FORMAT) $(if $(POLICY),--policy-pack)
+	@$(PY) -m offline.preview --project-dir $(PROJECT) --stack $(STACK) --format $(FORMAT) $(if $(POLICY),--policy-pack)
 
 test: install
 	$(PY) -m pytest -q
