@@ -8,6 +8,7 @@ import pulumi
 import pulumi_alicloud as alicloud
 
 from . import config, grants, naming
+from .account import AccountBootstrap, AccountBootstrapArgs, manual_steps_as_data
 from .bundle import WorkspaceBundle, WorkspaceBundleArgs
 from .identity import UserArgs, Users, UsersArgs
 
@@ -16,6 +17,18 @@ CONSOLE = "https://pai.console.aliyun.com/?regionId={region}&workspaceId={id}#/w
 
 def build(cfg: config.StackConfig) -> dict[str, Any]:
     """Register every resource of the stack and return the stack outputs (secrets stay secret)."""
+    # Account-wide setup first, when enabled: activation and service-linked roles. The bundles do not depend on it
+    # explicitly; activation takes effect account-wide, and PAI creates missing roles on first use anyway.
+    boot = None
+    if cfg.account_bootstrap.enabled:
+        boot = AccountBootstrap(
+            "account",
+            AccountBootstrapArgs(
+                modules=tuple(dict.fromkeys(m for ws in cfg.workspaces for m in ws.modules)),
+                activate_services=cfg.account_bootstrap.activate_services,
+                service_linked_roles=cfg.account_bootstrap.service_linked_roles,
+            ),
+        )
     members = {}
     for ws in cfg.workspaces:
         for m in ws.members:
@@ -60,6 +73,12 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
         for n, m in members.items()
         if m.console_login
     }
+    if boot is not None:
+        outputs["accountBootstrap"] = {
+            "activated": boot.activated,
+            "serviceLinkedRoles": {k: r.role_name for k, r in boot.linked_roles.items()},
+            "manualSteps": manual_steps_as_data(boot.manual_steps),
+        }
     outputs["initialPasswords"] = {n: u.password for n, u in users.users.items() if u.password is not None}
     outputs["accessKeys"] = {
         n: {"id": u.access_key_id, "secret": u.access_key_secret}

@@ -33,6 +33,7 @@ REQUIRED = {
     "alicloud:vpc/switch:Switch": {"vpcId", "cidrBlock", "zoneId"},
     "alicloud:ecs/securityGroup:SecurityGroup": {"vpcId"},
     "random:index/randomPassword:RandomPassword": {"length"},
+    "alicloud:resourcemanager/serviceLinkedRole:ServiceLinkedRole": {"serviceName"},  # prod's account bootstrap
 }
 
 
