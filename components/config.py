@@ -646,10 +646,25 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:56] + "...'"
 
 
+CLOUDS = ("alicloud", "huaweicloud")
+
+
 def load(raw: Mapping[str, Any]) -> StackConfig:
-    """Validate a raw config mapping (camelCase keys, `alicloud:region` included). Raises ConfigError only."""
+    """Validate a raw config mapping (camelCase keys, `alicloud:region` included). Raises ConfigError only.
+
+    The stack-wide key `cloud` picks the contract: `alicloud` (PAI, the default) or `huaweicloud` (ModelArts, see
+    `components.modelarts.config`, which returns its own StackConfig).
+    """
     if not isinstance(raw, Mapping):
         raise ConfigError("", "the stack config must be a mapping")
+    cloud = raw.get("cloud", "alicloud")
+    if cloud not in CLOUDS:
+        raise ConfigError("cloud", f"{_show(cloud)} is not one of: {', '.join(CLOUDS)}")
+    if cloud == "huaweicloud":
+        from .modelarts.config import load as load_modelarts  # lazy: PAI stacks never need it
+
+        return load_modelarts(raw)  # type: ignore[return-value]
+    raw = {k: v for k, v in raw.items() if k != "cloud"}
     try:
         cfg = StackConfig.model_validate(dict(raw))
     except ValidationError as e:
@@ -677,7 +692,7 @@ def raw_from_pulumi() -> dict[str, Any]:
         ns, _, name = key.partition(":")
         if ns == project:
             raw[name.split(":", 1)[-1]] = _decode(value)
-        elif key == "alicloud:region":
+        elif key in ("alicloud:region", "huaweicloud:region"):
             raw[key] = value
     return raw
 

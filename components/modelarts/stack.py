@@ -1,0 +1,142 @@
+"""Build a whole ModelArts stack from its validated config: one `ModelArtsWorkspace` bundle per workspace.
+
+Every bundle's arguments are built and validated (the bundle's own validators, turned into one-line
+`ConfigError`s) before the first resource is registered. Returns the stack outputs; passwords stay secret.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_random as random
+
+from ..config import ConfigError
+from .agency import AgencyArgs
+from .bundle import ModelArtsWorkspace, WorkspaceArgs, validate_workspace
+from .config import StackConfig, Workspace
+from .iam import MemberArgs, RoleArgs
+from .network import NetworkArgs
+from .storage import BucketArgs, FileSystemArgs
+from . import catalogue
+
+CONSOLE = "https://console.huaweicloud.com/modelarts/?region={region}#/dashboard"
+IAM_LOGIN = "https://auth.huaweicloud.com/authui/login.html#/login"
+# Huawei IAM passwords: 6-32 characters with at least two kinds of characters; these specials are accepted.
+PASSWORD_SPECIALS = "!@#%^*-_=+"
+
+
+def workspace_args(cfg: StackConfig, ws: Workspace, passwords: dict[str, pulumi.Input[str]]) -> WorkspaceArgs:
+    """The bundle's typed arguments for one workspace (pure apart from the password inputs)."""
+    qualified = cfg.qualified(ws)
+    network = None
+    if ws.network is not None:
+        n = ws.network
+        if n.is_new:
+            assert n.cidr is not None and n.subnet is not None
+            network = NetworkArgs(name=qualified, vpc_cidr=n.cidr, subnet_cidr=n.subnet.cidr,
+                                  gateway_ip=n.subnet.gateway_ip, availability_zone=n.subnet.zone_id)
+        else:
+            network = NetworkArgs(name=qualified, existing_vpc_id=n.vpc_id, existing_subnet_id=n.subnet_id,
+                                  existing_security_group_id=n.security_group_id)
+    agency = None
+    create_agency = ws.agency.create and (ws.agency.use_full_set or bool(catalogue.agency_actions(ws.functions)))
+    if create_agency:
+        agency = AgencyArgs(
+            name=cfg.agency_name(ws),
+            functions=sorted(ws.functions),
+            project_name=cfg.region,
+            policy_prefix=f"{qualified}-agency",
+            delegated_service_name=ws.agency.delegated_service_name,
+            duration=ws.agency.duration,
+            use_full_set=ws.agency.use_full_set,
+            full_set_roles=list(ws.agency.full_set_roles),
+        )
+    return WorkspaceArgs(
+        name=qualified,
+        project_name=cfg.region,
+        project_id=cfg.project_id,
+        domain_id=cfg.domain_id,
+        roles=[RoleArgs(r.key, ws.role_functions(r), r.description or "") for r in ws.roles],
+        members=[
+            MemberArgs(
+                name=m.name,
+                roles=list(m.roles),
+                existing_user_id=m.user_id,
+                password=passwords.get(m.name),
+                email=m.email,
+                access_type=m.access_type,
+            )
+            for m in ws.members
+        ],
+        buckets=[
+            BucketArgs(key=b.key, name=cfg.bucket_name(ws, b), sse_algorithm="kms" if b.encryption == "KMS" else "AES256",
+                       kms_key_id=b.kms_key_id, storage_class=b.storage_class, protect=b.protect)
+            for b in ws.buckets
+        ],
+        file_systems=[
+            FileSystemArgs(key=f.key, name=cfg.file_system_name(ws, f), size=f.capacity, availability_zone=f.zone_id,
+                           share_type=f.share_type, crypt_key_id=f.crypt_key_id, protect=f.protect)
+            for f in ws.file_systems
+        ],
+        network=network,
+        create_agency=create_agency,
+        agency=agency,
+    )
+
+
+def _tagger(tags: dict[str, str]):
+    """A transformation adding the stack's tags to every child resource that takes tags (OBS, SFS Turbo, VPC)."""
+
+    def add_tags(args: pulumi.ResourceTransformationArgs):
+        if "tags" in args.props and not args.props.get("tags"):
+            return pulumi.ResourceTransformationResult({**args.props, "tags": dict(tags)}, args.opts)
+        return None
+
+    return add_tags
+
+
+def build(cfg: StackConfig) -> dict[str, Any]:
+    """Register every resource of the ModelArts stack and return the stack outputs (secrets stay secret)."""
+    # Validate every bundle before anything is registered.
+    for wi, ws in enumerate(cfg.workspaces):
+        try:
+            validate_workspace(workspace_args(cfg, ws, {}), f"workspaces[{wi}]")
+        except ValueError as e:
+            raise ConfigError("", str(e)) from None
+
+    outputs: dict[str, Any] = {"cloud": "huaweicloud", "workspaces": {}}
+    initial_passwords: dict[str, Any] = {}
+    logins: dict[str, Any] = {}
+    for ws in cfg.workspaces:
+        passwords: dict[str, pulumi.Input[str]] = {}
+        for m in ws.members:
+            if m.console_login:
+                pw = random.RandomPassword(
+                    f"{ws.name}-{m.name}-password", length=20, special=True, override_special=PASSWORD_SPECIALS,
+                    min_lower=1, min_upper=1, min_numeric=1, min_special=1,
+                )
+                passwords[m.name] = pw.result
+                initial_passwords[m.name] = pw.result
+                logins[m.name] = {"user": m.name, "domainId": cfg.domain_id, "url": IAM_LOGIN}
+        bundle = ModelArtsWorkspace(
+            ws.name,
+            workspace_args(cfg, ws, passwords),
+            pulumi.ResourceOptions(transformations=[_tagger(cfg.tags_for(ws))]),
+        )
+        outputs["workspaces"][ws.name] = {
+            "description": ws.description,
+            "consoleUrl": CONSOLE.format(region=cfg.region),
+            "users": dict(bundle.identity.users),
+            "groups": {k: g.name for k, g in bundle.identity.groups.items()},
+            "buckets": {
+                k: {"name": b.bucket, "endpoint": b.bucket_domain_name} for k, b in bundle.storage.buckets.items()
+            },
+            "fileSystems": {
+                k: {"id": f.id, "exportLocation": f.export_location} for k, f in bundle.storage.file_systems.items()
+            },
+            "agency": bundle.agency.agency.name if bundle.agency else None,
+        }
+    outputs["consoleLogins"] = logins
+    outputs["initialPasswords"] = pulumi.Output.secret(initial_passwords)
+    return outputs
