@@ -8,7 +8,6 @@ tested against broken inputs, so a validator that accepts anything cannot pass u
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
