@@ -274,3 +274,109 @@ def test_the_preview_cli_prints_byte_identical_json_twice(capsys, stack):
         assert preview.main(["--stack", stack, "--format", "json"]) == 0
         outputs.append(capsys.readouterr().out.encode())
     assert outputs[0] == outputs[1] and len(outputs[0]) > 1000
+
+
+# --- aliases: moving a resource in code must not replace it -------------------------------------------------------
+# No resource of this project has moved since it was first written, so there is no honest alias to add to product
+# code yet. This is the rule of CONTRIBUTING.md, on a tiny stand-in for `components/storage.py`: version 1 keeps
+# the bucket directly under the storage component; version 2 moves it into a component of its own.
+
+import pulumi  # noqa: E402
+import pulumi_alicloud as alicloud  # noqa: E402
+
+from offline.runtime import STACK_TYPE, Plan, Registration, run  # noqa: E402
+
+
+class _StorageV1(pulumi.ComponentResource):
+    def __init__(self, name: str) -> None:
+        super().__init__("pai:storage:Storage", name, None, None)
+        bucket = alicloud.oss.Bucket(f"{name}-data", bucket="acme-team-data", opts=pulumi.ResourceOptions(parent=self))
+        alicloud.oss.BucketAcl(f"{name}-data-acl", bucket=bucket.bucket, acl="private", opts=pulumi.ResourceOptions(parent=bucket))
+        self.register_outputs({})
+
+
+class _SecureBucket(pulumi.ComponentResource):
+    def __init__(self, name: str, storage: pulumi.Resource, *, alias: bool) -> None:
+        super().__init__("pai:storage:SecureBucket", name, None, pulumi.ResourceOptions(parent=storage))
+        bucket = alicloud.oss.Bucket(
+            name,
+            bucket="acme-team-data",
+            # Same logical name as before, new parent: the alias names the old parent.
+            opts=pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=storage)] if alias else None),
+        )
+        # Its own name is unchanged, so it needs no alias: the engine derives a child's old URN from its parent's.
+        alicloud.oss.BucketAcl(f"{name}-acl", bucket=bucket.bucket, acl="private", opts=pulumi.ResourceOptions(parent=bucket))
+        self.register_outputs({})
+
+
+class _StorageV2(pulumi.ComponentResource):
+    def __init__(self, name: str, *, alias: bool = True) -> None:
+        super().__init__("pai:storage:Storage", name, None, None)
+        _SecureBucket(f"{name}-data", self, alias=alias)
+        self.register_outputs({})
+
+
+def _run(component: Callable[[], Any]) -> Plan:
+    return run(component, project="pai-platform", stack="aliases")
+
+
+def _urn(plan: Plan, parent: str, type_: str, name: str) -> str:
+    """A URN as the engine builds it: the chain of parent types, then the type and the name."""
+    chain = parent.split("::")[2] if parent else STACK_TYPE
+    qualified = type_ if chain == STACK_TYPE else f"{chain}${type_}"
+    return f"urn:pulumi:{plan.stack}::{plan.project}::{qualified}::{name}"
+
+
+def _alias_urns(plan: Plan, reg: Registration, parent_aliases: dict[str, list[str]]) -> list[str]:
+    """The old URNs a registration claims: its own aliases, and its current name under each of its parent's old
+    URNs (the engine combines a parent's aliases with the child's name and type)."""
+    out = []
+    for spec in reg.aliases:
+        if "urn" in spec:
+            out.append(spec["urn"])
+            continue
+        parent = "" if spec.get("noParent") else spec.get("parentUrn", reg.parent)
+        out.append(_urn(plan, parent, spec.get("type", reg.type), spec.get("name", reg.name)))
+    out += [_urn(plan, old_parent, reg.type, reg.name) for old_parent in parent_aliases.get(reg.parent, [])]
+    return out
+
+
+def test_a_moved_resource_carries_an_alias_to_its_old_urn_and_its_children_follow():
+    v1 = _run(lambda: _StorageV1("team"))
+    v2 = _run(lambda: _StorageV2("team"))
+    old = {r.type: r.urn for r in v1.resources}
+    new = {r.type: r for r in v2.resources}
+    bucket, acl = new["alicloud:oss/bucket:Bucket"], new["alicloud:oss/bucketAcl:BucketAcl"]
+    # Without the alias the engine would see a new bucket and an old one to delete (a replacement of the data).
+    assert bucket.urn != old["alicloud:oss/bucket:Bucket"] and bucket.name == "team-data"
+    assert bucket.aliases == [{"parentUrn": new["pai:storage:Storage"].urn}]
+    claimed = _alias_urns(v2, bucket, {})
+    assert claimed == [old["alicloud:oss/bucket:Bucket"]]
+    # The ACL moved with its parent: its old URN is its name under the bucket's old URN, no alias of its own.
+    assert acl.aliases == [] and acl.urn != old["alicloud:oss/bucketAcl:BucketAcl"]
+    assert old["alicloud:oss/bucketAcl:BucketAcl"] in _alias_urns(v2, acl, {bucket.urn: claimed})
+
+
+def test_without_the_alias_the_moved_bucket_claims_no_old_urn():
+    v1 = _run(lambda: _StorageV1("team"))
+    v2 = _run(lambda: _StorageV2("team", alias=False))
+    bucket = v2.one("alicloud:oss/bucket:Bucket", "team-data")
+    assert bucket.aliases == [] and v1.one("alicloud:oss/bucket:Bucket", "team-data").urn not in _alias_urns(v2, bucket, {})
+
+
+def test_wrapping_a_stack_level_resource_in_a_component_aliases_the_root_stack():
+    def flat() -> None:
+        alicloud.oss.Bucket("team-data", bucket="acme-team-data")
+
+    class Wrapped(pulumi.ComponentResource):
+        def __init__(self) -> None:
+            super().__init__("pai:storage:Storage", "team", None, None)
+            alicloud.oss.Bucket("team-data", bucket="acme-team-data", opts=pulumi.ResourceOptions(
+                parent=self, aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)]))
+            self.register_outputs({})
+
+    before = _run(flat).one("alicloud:oss/bucket:Bucket", "team-data")
+    after_plan = _run(Wrapped)
+    after = after_plan.one("alicloud:oss/bucket:Bucket", "team-data")
+    assert after.urn != before.urn and after.aliases == [{"noParent": True}]
+    assert _alias_urns(after_plan, after, {}) == [before.urn]
