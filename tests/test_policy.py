@@ -270,3 +270,18 @@ def test_split_fits_the_limit_and_keeps_every_grant(stmts, limit):
     assert all(len(d) <= limit for d in docs)
     assert _pairs(docs) == _pairs([policy.render(stmts)])
     assert policy.split(stmts, limit=limit) == docs
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_example_stacks_custom_policies_fit_never_allow_everything_and_render_identically(example_plan, stack):
+    first, second = example_plan(stack), example_plan(stack)
+    docs = {p.plain_inputs()["policyName"]: p.plain_inputs()["policyDocument"]
+            for p in first.by_type("alicloud:ram/policy:Policy")}
+    again = {p.plain_inputs()["policyName"]: p.plain_inputs()["policyDocument"]
+             for p in second.by_type("alicloud:ram/policy:Policy")}
+    assert docs and docs == again
+    for name, text in docs.items():
+        assert len(text) <= policy.MAX_DOCUMENT_CHARS, name
+        assert policy.POLICY_NAME_RE.match(name)
+        for s in policy.parse_document(json.loads(text)):
+            assert not s.grants_everything, name
