@@ -152,12 +152,11 @@ def render_policies(plan: Plan) -> str:
     lines = [f"RAM policies of stack {plan.stack!r} (offline preview)", ""]
     policies = sorted(plan.by_type("alicloud:ram/policy:Policy"), key=lambda r: r.inputs.get("policyName", ""))
     attachments: dict[str, list[str]] = {}
-    for a in plan.by_type("alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment"):
-        inp = a.plain_inputs()
-        attachments.setdefault(inp["policyName"], []).append(f"group {inp['groupName']}")
-    for a in plan.by_type("alicloud:ram/userPolicyAttachment:UserPolicyAttachment"):
-        inp = a.plain_inputs()
-        attachments.setdefault(inp["policyName"], []).append(f"user {inp['userName']}")
+    for kind, key in (("group", "groupName"), ("user", "userName"), ("role", "roleName")):
+        token = f"alicloud:ram/{kind}PolicyAttachment:{kind.capitalize()}PolicyAttachment"
+        for a in plan.by_type(token):
+            inp = a.plain_inputs()
+            attachments.setdefault(inp["policyName"], []).append(f"{kind} {inp[key]}")
     for p in policies:
         inp = p.redacted_inputs()
         doc = inp["policyDocument"]

@@ -24,6 +24,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.settings import configure
 from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _ensure_event_loop
 
 from . import fakes
 
@@ -144,6 +145,21 @@ class RecordingMonitor(_mocks.MockMonitor):
         self.registrations: list[Registration] = []
         self.stack_outputs: dict[str, Any] = {}
         self._urns: set[str] = set()
+        self.thread_loops: set[asyncio.AbstractEventLoop] = set()
+
+    def _track_loop(self) -> None:
+        """The stock monitor makes an event loop in each executor thread it runs in and never closes it; left to
+        the garbage collector at exit it prints 'Exception ignored ... Invalid file descriptor'. Keep them to
+        close when the run ends."""
+        self.thread_loops.add(_ensure_event_loop())
+
+    def Invoke(self, request):  # noqa: N802
+        self._track_loop()
+        return super().Invoke(request)
+
+    def ReadResource(self, request):  # noqa: N802
+        self._track_loop()
+        return super().ReadResource(request)
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """URNs as the engine builds them: the whole chain of parent types, not only the nearest one."""
@@ -154,6 +170,7 @@ class RecordingMonitor(_mocks.MockMonitor):
         return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), type_, name])
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+        self._track_loop()
         response = super().RegisterResource(request)
         if request.type == STACK_TYPE:
             return response
@@ -268,8 +285,12 @@ def run(
             asyncio.set_event_loop(loop)
             loop.run_until_complete(run_in_stack(program))
         finally:
+            loop.run_until_complete(loop.shutdown_default_executor())
             asyncio.set_event_loop(None)
             loop.close()
+            for other in monitor.thread_loops - {loop}:
+                if not other.is_running():
+                    other.close()
 
     contextvars.Context().run(_in_fresh_context)
     return Plan(
