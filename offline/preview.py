@@ -44,7 +44,10 @@ def load_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str
     try:
         doc = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as e:
-        raise StackFileError(f"{path.name}: not valid YAML ({str(e).splitlines()[0]})") from None
+        mark = getattr(e, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise StackFileError(f"{path.name}{where}: not valid YAML ({problem})") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("config", {}), dict):
         raise StackFileError(f"{path.name}: expected a mapping with a 'config' mapping")
     try:
