@@ -536,9 +536,7 @@ def _check_meaning(cfg: StackConfig) -> None:
         wg = grants.workspace_grants(cfg.name_prefix, ws)
         custom_per_group: dict[str, int] = {}
         for spec in wg.policies:
-            where = f"{wp}.policies[{[p.name for p in ws.policies].index(spec.key[7:])}].name" if spec.key.startswith("custom-") else f"{wp}.name"
-            if spec.key.startswith("quota-"):
-                where = f"{wp}.quotaAccess[{[q.name for q in ws.quota_access].index(spec.key[6:])}].name"
+            where = f"{wp}.{spec.source}"
             docs = spec.documents()
             for full, _doc in docs:
                 _first(seen_policy_names, full.lower(), where, full, "derived RAM policy name collides with another")

@@ -38,6 +38,8 @@ class PolicySpec:
     description: str
     statements: tuple[Statement, ...]
     groups: tuple[str, ...]
+    source: str = "name"
+    """Where in the workspace's config the policy comes from (for error messages), e.g. `policies[0].name`."""
 
     def documents(self) -> list[tuple[str, str]]:
         """(policy name, canonical document) pairs: split into numbered policies when over RAM's size limit; the
@@ -105,17 +107,18 @@ def workspace_grants(prefix: str, ws) -> WorkspaceGrants:
                                        f"PAI workspace {ws.name}: {mode} access to its storage and network",
                                        tuple(stmts), attached))
     role_groups = {g.role: g.key for g in groups if g.role}
-    for p in ws.policies:
+    for i, p in enumerate(ws.policies):
         targets = tuple(role_groups[r] for r in (p.roles or role_groups) if r in role_groups)
         policies.append(PolicySpec(f"custom-{p.name}", naming.ws_policy_name(prefix, ws.name, p.name),
                                    p.description or f"PAI workspace {ws.name}: {p.name}", tuple(p.statements()),
-                                   targets))
-    for q in getattr(ws, "quota_access", ()):
+                                   targets, f"policies[{i}].name"))
+    for i, q in enumerate(ws.quota_access):
         # Seed 003: resource pool / quota rights, attached to the groups of the roles the grant names.
         ids = ", ".join([*q.resource_groups, *([q.quota_id] if q.quota_id else [])])
         policies.append(PolicySpec(f"quota-{q.name}", naming.ws_policy_name(prefix, ws.name, f"quota-{q.name}"),
                                    f"PAI workspace {ws.name}: {q.scenario} access{f' ({ids})' if ids else ''}",
-                                   tuple(q.statements()), tuple(role_groups[r] for r in q.roles if r in role_groups)))
+                                   tuple(q.statements()), tuple(role_groups[r] for r in q.roles if r in role_groups),
+                                   f"quotaAccess[{i}].name"))
     member_sys = {m.name: tuple(m.system_policies) for m in ws.members if m.system_policies}
     return WorkspaceGrants(tuple(groups), tuple(policies), member_sys)
 
