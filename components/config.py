@@ -99,10 +99,7 @@ class VSwitchSpec(_Model):
     @field_validator("cidr")
     @classmethod
     def _cidr(cls, v: str) -> str:
-        net = _network(v)
-        if not 16 <= net.prefixlen <= 29:
-            raise ValueError("vSwitch CIDR mask must be between /16 and /29")
-        return v
+        return _cidr(v, 16, 29, "vSwitch")
 
 
 class NewNetwork(_Model):
@@ -114,10 +111,7 @@ class NewNetwork(_Model):
     @field_validator("cidr")
     @classmethod
     def _cidr(cls, v: str) -> str:
-        net = _network(v)
-        if not 8 <= net.prefixlen <= 28:
-            raise ValueError("VPC CIDR mask must be between /8 and /28")
-        return v
+        return _cidr(v, 8, 28, "VPC")
 
 
 class ExistingNetwork(_Model):
@@ -139,11 +133,16 @@ class ExistingNetwork(_Model):
         return _unique(v, "vSwitch")
 
 
-def _network(v: str) -> ipaddress.IPv4Network:
+def _cidr(v: str, shortest: int, longest: int, what: str) -> str:
+    """A CIDR block with no host bits set and a mask the cloud accepts for `what` (VPC /8-/28, vSwitch /16-/29:
+    SDK vpc/network.py, vpc/switch.py)."""
     try:
-        return ipaddress.IPv4Network(v, strict=True)
+        net = ipaddress.IPv4Network(v, strict=True)
     except ValueError:
         raise ValueError("is not an IPv4 network in CIDR form with no host bits set (e.g. 10.0.0.0/16)") from None
+    if not shortest <= net.prefixlen <= longest:
+        raise ValueError(f"{what} CIDR mask must be between /{shortest} and /{longest}")
+    return v
 
 
 class Bucket(_Model):
