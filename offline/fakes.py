@@ -23,14 +23,15 @@ def _digest(text: str, n: int = 8) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:n]
 
 
-def new_resource(type_token: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """Return (id, state) for a resource registration."""
+def new_resource(
+    type_token: str, name: str, inputs: dict[str, Any], region: str = MOCK_REGION
+) -> tuple[str, dict[str, Any]]:
+    """Return (id, state) for a resource registration in `region` (the stack's `alicloud:region`)."""
     rid = f"mock-{_short(type_token).lower()}-{_digest(type_token + name)}"
     state = dict(inputs)
     if type_token == "alicloud:ram/user:User":
         rid = str(int(_digest("user" + name, 12), 16))  # RAM user ids are numeric UserIds
     elif type_token == "alicloud:oss/bucket:Bucket":
-        region = MOCK_REGION
         state.setdefault("extranetEndpoint", f"oss-{region}.aliyuncs.com")
         state.setdefault("intranetEndpoint", f"oss-{region}-internal.aliyuncs.com")
         rid = str(inputs.get("bucket", rid))
@@ -39,7 +40,7 @@ def new_resource(type_token: str, name: str, inputs: dict[str, Any]) -> tuple[st
     elif type_token == "alicloud:nas/accessGroup:AccessGroup":
         rid = f"{inputs.get('accessGroupName')}:{inputs.get('fileSystemType', 'standard')}"
     elif type_token == "alicloud:nas/mountTarget:MountTarget":
-        domain = f"{inputs.get('fileSystemId', 'fs')}-{_digest(name, 5)}.{MOCK_REGION}.nas.aliyuncs.com"
+        domain = f"{inputs.get('fileSystemId', 'fs')}-{_digest(name, 5)}.{region}.nas.aliyuncs.com"
         state["mountTargetDomain"] = domain
         rid = f"{inputs.get('fileSystemId')}:{domain}"
     elif type_token == "alicloud:pai/workspaceWorkspace:WorkspaceWorkspace":
@@ -67,8 +68,8 @@ def new_resource(type_token: str, name: str, inputs: dict[str, Any]) -> tuple[st
     return rid, state
 
 
-def invoke(token: str, args: dict[str, Any]) -> dict[str, Any]:
-    """Return the result of a data-source call."""
+def invoke(token: str, args: dict[str, Any], region: str = MOCK_REGION) -> dict[str, Any]:
+    """Return the result of a data-source call in `region`."""
     if token == "alicloud:index/getAccount:getAccount":
         return {"id": MOCK_ACCOUNT_ID}
     if token == "alicloud:ram/getUsers:getUsers":
@@ -79,7 +80,7 @@ def invoke(token: str, args: dict[str, Any]) -> dict[str, Any]:
     if token == "alicloud:vpc/getSwitches:getSwitches":
         ids = list(args.get("ids") or [])
         switches = [
-            {"id": vid, "vswitchId": vid, "cidrBlock": f"172.31.{i}.0/24", "zoneId": f"{MOCK_REGION}-{'hijk'[i % 4]}"}
+            {"id": vid, "vswitchId": vid, "cidrBlock": f"172.31.{i}.0/24", "zoneId": f"{region}-{'hijk'[i % 4]}"}
             for i, vid in enumerate(ids)
         ]
         return {"id": "mock-switches", "ids": ids, "vswitches": switches}

@@ -225,16 +225,18 @@ def _alias_to_dict(alias) -> dict[str, Any]:
 class RecordingMocks(_mocks.Mocks):
     """Mocks that answer like the provider would for the outputs this project reads, and record every invoke."""
 
-    def __init__(self) -> None:
+    def __init__(self, region: str = fakes.MOCK_REGION) -> None:
         self.invokes: list[Invoke] = []
+        self.region = region
+        """Region the placeholder endpoints and zones are in; `run` sets it from `alicloud:region`."""
 
     def new_resource(self, args: _mocks.MockResourceArgs):
-        return fakes.new_resource(args.typ, args.name, args.inputs)
+        return fakes.new_resource(args.typ, args.name, args.inputs, self.region)
 
     def call(self, args: _mocks.MockCallArgs):
         plain = _walk(args.args, None)
         self.invokes.append(Invoke(args.token, plain))
-        return fakes.invoke(args.token, plain)
+        return fakes.invoke(args.token, plain, self.region)
 
 
 def config_from_stack_yaml(project: str, stack_config: Mapping[str, Any]) -> dict[str, str]:
@@ -264,6 +266,7 @@ def run(
     Exceptions raised by the program (for instance a configuration error) propagate unchanged.
     """
     mocks = mocks or RecordingMocks()
+    mocks.region = (config or {}).get("alicloud:region") or mocks.region
     monitor = RecordingMonitor(mocks)
 
     def _in_fresh_context() -> None:

@@ -91,3 +91,9 @@ def test_reordering_members_buckets_and_workspaces_changes_nothing(plan_for, sta
     before = {r["urn"]: r["inputs"] for r in plan_json(plan_for(cfg, stack))["resources"]}
     after = {r["urn"]: r["inputs"] for r in plan_json(plan_for(_reversed_lists(cfg), stack))["resources"]}
     assert before == after
+
+
+def test_outputs_give_bucket_endpoints_in_the_stack_region_and_console_links(example_plan):
+    out = example_plan("prod").plain_outputs()["workspaces"]["labeling"]
+    assert out["buckets"]["raw"]["endpoint"] == "acme-prod-labeling-raw.oss-cn-shanghai.aliyuncs.com"
+    assert out["consoleUrl"].startswith("https://pai.console.aliyun.com/?regionId=cn-shanghai&workspaceId=")
