@@ -220,7 +220,7 @@ def _sizes(text: Optional[str]) -> list[tuple[int, int]]:
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", help="comma-separated WORKSPACESxMEMBERS (default: the full grid)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement, best kept (default 1)")
+    parser.add_argument("--repeat", type=int, default=2, help="runs per measurement, best kept (default 2)")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower)")
     parser.add_argument("--record", type=Path, help="also save the raw rows as JSON to this file (e.g. before.json)")
     parser.add_argument("--note", default="", help="with --record: what the recorded code was")
