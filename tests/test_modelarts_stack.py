@@ -143,6 +143,17 @@ def test_example_outputs_keep_passwords_secret(example):
     assert set(out["consoleLogins"]) == {"vision-lead", "erin"}
 
 
+def test_generated_passwords_belong_to_the_identity_component_and_reach_users_as_secrets(example):
+    identity = [r for r in example.resources if r.type == "modelarts:iam:Identity"][0]
+    passwords = example.by_type("random:index/randomPassword:RandomPassword")
+    assert sorted(p.name for p in passwords) == ["vision-iam-erin-password", "vision-iam-vision-lead-password"]
+    assert all(p.parent == identity.urn for p in passwords)
+    users = example.by_type("huaweicloud:Iam/user:User")
+    assert users and all("password" in u.secret_paths for u in users)
+    plain = example.plain_outputs()["initialPasswords"]
+    assert plain["erin"] == [u for u in users if u.plain_inputs()["name"] == "erin"][0].plain_inputs()["password"]
+
+
 @pytest.mark.parametrize("fmt", ["tree", "json", "policies", "mermaid", "dot"])
 def test_make_preview_stack_modelarts_every_format(capsys, fmt):
     assert preview.main(["--stack", "modelarts", "--format", fmt]) == 0

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence
 
 import pulumi
+import pulumi_random as random
 import pulumi_huaweicloud as huaweicloud
 
 from . import catalogue, policy
@@ -35,6 +36,10 @@ class RoleArgs:
     """Free text for the group's description."""
 
 
+# Huawei IAM passwords: 6-32 characters with at least two kinds of characters; these specials are accepted.
+PASSWORD_SPECIALS = "!@#%^*-_=+"
+
+
 @dataclass
 class MemberArgs:
     """A person in the workspace: an IAM user created here, or an existing one brought by id."""
@@ -50,6 +55,8 @@ class MemberArgs:
     password: Optional[pulumi.Input[str]] = None
     """Initial console password (created users only). Wrapped as a Pulumi secret; pass it from a secret
     config value. Without it the user has no console password until an administrator sets one."""
+    generate_password: bool = False
+    """Generate the initial console password (`random.RandomPassword`, a secret) when `password` is not given."""
     email: Optional[str] = None
     """Optional e-mail address (created users only)."""
     access_type: str = "console"
@@ -216,14 +223,24 @@ class Identity(pulumi.ComponentResource):
                 )
 
         self.users = {}
+        self.passwords: dict[str, pulumi.Output[str]] = {}
         for member in args.members:
             if member.existing_user_id is not None:
                 self.users[member.name] = pulumi.Output.from_input(member.existing_user_id)
                 continue
+            password = member.password
+            if password is None and member.generate_password:
+                password = random.RandomPassword(
+                    f"{name}-{member.name}-password", length=20, special=True, override_special=PASSWORD_SPECIALS,
+                    min_lower=1, min_upper=1, min_numeric=1, min_special=1,
+                    opts=pulumi.ResourceOptions(parent=self),
+                ).result
+            if password is not None:
+                self.passwords[member.name] = pulumi.Output.secret(password)
             user = huaweicloud.iam.User(
                 f"{name}-{member.name}",
                 name=member.name,
-                password=pulumi.Output.secret(member.password) if member.password is not None else None,
+                password=self.passwords.get(member.name),
                 email=member.email,
                 access_type=member.access_type,
                 pwd_reset=member.pwd_reset,

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-import pulumi_random as random
 
 from ..config import ConfigError
 from .agency import AgencyArgs
@@ -22,12 +21,10 @@ from . import catalogue
 
 CONSOLE = "https://console.huaweicloud.com/modelarts/?region={region}#/dashboard"
 IAM_LOGIN = "https://auth.huaweicloud.com/authui/login.html#/login"
-# Huawei IAM passwords: 6-32 characters with at least two kinds of characters; these specials are accepted.
-PASSWORD_SPECIALS = "!@#%^*-_=+"
 
 
-def workspace_args(cfg: StackConfig, ws: Workspace, passwords: dict[str, pulumi.Input[str]]) -> WorkspaceArgs:
-    """The bundle's typed arguments for one workspace (pure apart from the password inputs)."""
+def workspace_args(cfg: StackConfig, ws: Workspace) -> WorkspaceArgs:
+    """The bundle's typed arguments for one workspace (pure)."""
     qualified = cfg.qualified(ws)
     network = None
     if ws.network is not None:
@@ -63,7 +60,7 @@ def workspace_args(cfg: StackConfig, ws: Workspace, passwords: dict[str, pulumi.
                 name=m.name,
                 roles=list(m.roles),
                 existing_user_id=m.user_id,
-                password=passwords.get(m.name),
+                generate_password=m.console_login,
                 email=m.email,
                 access_type=m.access_type,
             )
@@ -101,7 +98,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     # Validate every bundle before anything is registered.
     for wi, ws in enumerate(cfg.workspaces):
         try:
-            validate_workspace(workspace_args(cfg, ws, {}), f"workspaces[{wi}]")
+            validate_workspace(workspace_args(cfg, ws), f"workspaces[{wi}]")
         except ValueError as e:
             raise ConfigError("", str(e)) from None
 
@@ -109,21 +106,15 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     initial_passwords: dict[str, Any] = {}
     logins: dict[str, Any] = {}
     for ws in cfg.workspaces:
-        passwords: dict[str, pulumi.Input[str]] = {}
-        for m in ws.members:
-            if m.console_login:
-                pw = random.RandomPassword(
-                    f"{ws.name}-{m.name}-password", length=20, special=True, override_special=PASSWORD_SPECIALS,
-                    min_lower=1, min_upper=1, min_numeric=1, min_special=1,
-                )
-                passwords[m.name] = pw.result
-                initial_passwords[m.name] = pw.result
-                logins[m.name] = {"user": m.name, "domainId": cfg.domain_id, "url": IAM_LOGIN}
         bundle = ModelArtsWorkspace(
             ws.name,
-            workspace_args(cfg, ws, passwords),
+            workspace_args(cfg, ws),
             pulumi.ResourceOptions(transformations=[_tagger(cfg.tags_for(ws))]),
         )
+        initial_passwords.update(bundle.identity.passwords)
+        for m in ws.members:
+            if m.console_login:
+                logins[m.name] = {"user": m.name, "domainId": cfg.domain_id, "url": IAM_LOGIN}
         outputs["workspaces"][ws.name] = {
             "description": ws.description,
             "consoleUrl": CONSOLE.format(region=cfg.region),
