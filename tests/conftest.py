@@ -8,6 +8,7 @@ every invoke, and the stack outputs.
 from __future__ import annotations
 
 import copy
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -70,3 +71,17 @@ def plan_for() -> Callable[[dict[str, Any]], Plan]:
 @pytest.fixture
 def example_plan() -> Callable[[str], Plan]:
     return lambda stack: plan_stack(stack, ROOT)
+
+
+@pytest.fixture
+def project_with(tmp_path):
+    """A copy of the project whose stack `bad` holds the given config."""
+
+    def make(cfg: dict):
+        for name in ("Pulumi.yaml", "__main__.py", "components"):
+            os.symlink(ROOT / name, tmp_path / name)
+        (tmp_path / "stacks").mkdir(exist_ok=True)
+        (tmp_path / "stacks" / "Pulumi.bad.yaml").write_text(yaml.safe_dump({"config": cfg}))
+        return tmp_path
+
+    return make

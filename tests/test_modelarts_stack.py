@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 
 import pytest
-import yaml
 
 from conftest import ROOT, stack_config
 from offline import preview
@@ -221,20 +219,6 @@ def test_roles_subset_and_existing_member_and_sfs_turbo(plan_for):
 
 
 # --- guardrails: bad ModelArts configs fail before anything is registered, in one line ---------------------------
-
-
-@pytest.fixture
-def project_with(tmp_path):
-    """A copy of the project whose stack `bad` holds the given config."""
-
-    def make(cfg: dict):
-        for name in ("Pulumi.yaml", "__main__.py", "components"):
-            os.symlink(ROOT / name, tmp_path / name)
-        (tmp_path / "stacks").mkdir(exist_ok=True)
-        (tmp_path / "stacks" / "Pulumi.bad.yaml").write_text(yaml.safe_dump({"config": cfg}))
-        return tmp_path
-
-    return make
 
 
 BAD = [

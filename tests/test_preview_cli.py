@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 
 from conftest import ROOT, base_config, minimal_workspace
 from offline import preview
@@ -50,20 +49,6 @@ def test_policies_lists_every_document_with_name_and_size(capsys):
         inp = p.plain_inputs()
         assert f"== {inp['policyName']} (custom, {len(inp['policyDocument'])} of 6144 characters)" in out
     assert "AliyunPAIFullAccess: group acme-prod-pai-resource-admins" in out
-
-
-@pytest.fixture
-def project_with(tmp_path):
-    """A copy of the project whose stack `bad` holds the given config."""
-
-    def make(cfg: dict):
-        for name in ("Pulumi.yaml", "__main__.py", "components"):
-            os.symlink(ROOT / name, tmp_path / name)
-        (tmp_path / "stacks").mkdir(exist_ok=True)
-        (tmp_path / "stacks" / "Pulumi.bad.yaml").write_text(yaml.safe_dump({"config": cfg}))
-        return tmp_path
-
-    return make
 
 
 BAD = [

@@ -77,20 +77,7 @@ def validate_agency(args: AgencyArgs, path: str = "agency") -> None:
 
 def plan_agency_policies(prefix: str, functions: Sequence[str]) -> list[tuple[str, str, str, str]]:
     """``(key, name, type, document)`` per custom policy of the agency; OBS is rendered as AX and XA."""
-    specs = []
-    for scope, actions in catalogue.agency_actions_by_scope(functions).items():
-        documents = policy.render_policies(actions)
-        types = {
-            catalogue.GLOBAL: [policy.ROLE_TYPE_GLOBAL],
-            catalogue.PROJECT: [policy.ROLE_TYPE_PROJECT],
-            catalogue.OBS: [policy.ROLE_TYPE_GLOBAL, policy.ROLE_TYPE_PROJECT],
-        }[scope]
-        for role_type in types:
-            stem = f"{scope}-{role_type.lower()}"
-            names = policy.policy_names(f"{prefix}-{stem}", len(documents))
-            for index, (name, document) in enumerate(zip(names, documents), start=1):
-                specs.append((f"{stem}-{index}", name, role_type, document))
-    return specs
+    return policy.scoped_policies(prefix, "", catalogue.agency_actions_by_scope(functions))
 
 
 class ModelArtsAgency(pulumi.ComponentResource):

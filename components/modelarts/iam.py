@@ -142,22 +142,13 @@ def plan_policies(prefix: str, roles: Sequence[RoleArgs], include_mandatory: boo
     OBS actions get their own policies, rendered once as ``AX`` and once as ``XA`` (Huawei's rule for custom
     OBS policies; see ``catalogue``).
     """
-    specs: list[PolicySpec] = []
-    for role in roles:
-        by_scope = catalogue.user_actions(role.functions, include_mandatory=include_mandatory)
-        for scope, actions in by_scope.items():
-            documents = policy.render_policies(actions)
-            types = {
-                catalogue.GLOBAL: [policy.ROLE_TYPE_GLOBAL],
-                catalogue.PROJECT: [policy.ROLE_TYPE_PROJECT],
-                catalogue.OBS: [policy.ROLE_TYPE_GLOBAL, policy.ROLE_TYPE_PROJECT],
-            }[scope]
-            for role_type in types:
-                stem = f"{role.key}-{scope}-{role_type.lower()}"
-                names = policy.policy_names(f"{prefix}-{stem}", len(documents))
-                for index, (name, document) in enumerate(zip(names, documents), start=1):
-                    specs.append(PolicySpec(role.key, f"{stem}-{index}", name, role_type, document))
-    return specs
+    return [
+        PolicySpec(role.key, key, name, role_type, document)
+        for role in roles
+        for key, name, role_type, document in policy.scoped_policies(
+            prefix, f"{role.key}-", catalogue.user_actions(role.functions, include_mandatory=include_mandatory)
+        )
+    ]
 
 
 class Identity(pulumi.ComponentResource):

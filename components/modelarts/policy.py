@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Iterable
+from typing import Mapping, Iterable
 
 POLICY_VERSION = "1.1"
 MAX_POLICY_CHARS = 6144
@@ -124,3 +124,27 @@ def policy_names(prefix: str, count: int) -> list[str]:
                 f"custom policy name {name!r}: use letters, digits, '-' and '_', at most {MAX_POLICY_NAME_CHARS}"
             )
     return names
+
+
+def scoped_policies(prefix: str, stem: str, by_scope: Mapping[str, Iterable[str]]) -> list[tuple[str, str, str, str]]:
+    """``(key, name, role type, document)`` for each custom policy holding `by_scope`'s actions.
+
+    Global actions become ``AX`` policies, project actions ``XA``; OBS actions get policies of their own, rendered
+    once as ``AX`` and once as ``XA`` (Huawei's rule for custom OBS policies; see ``catalogue``). A scope that
+    needs several documents gets numbered names.
+    """
+    from . import catalogue  # local: the catalogue is data, this module is rendering
+
+    types = {
+        catalogue.GLOBAL: (ROLE_TYPE_GLOBAL,),
+        catalogue.PROJECT: (ROLE_TYPE_PROJECT,),
+        catalogue.OBS: (ROLE_TYPE_GLOBAL, ROLE_TYPE_PROJECT),
+    }
+    out = []
+    for scope, actions in by_scope.items():
+        documents = render_policies(actions)
+        for role_type in types[scope]:
+            key = f"{stem}{scope}-{role_type.lower()}"
+            names = policy_names(f"{prefix}-{key}", len(documents))
+            out += [(f"{key}-{i}", name, role_type, doc) for i, (name, doc) in enumerate(zip(names, documents), 1)]
+    return out
