@@ -28,6 +28,7 @@ from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, f
 from .. import naming
 from ..config import ConfigError, _fail, _Model, _one_line, _pattern, _unique
 from . import catalogue
+from .storage import _is_ip
 
 CLOUD = "huaweicloud"
 
@@ -473,14 +474,6 @@ def _check_meaning(cfg: StackConfig) -> None:
         if ag.create and not ag.use_full_set and ag.name is not None and not catalogue.agency_actions(ws.functions):
             _fail(f"{wp}.agency.name", ag.name, "no selected function needs agency actions (tables 10-14 cover: "
                   f"{', '.join(catalogue.agency_function_keys())}); drop the agency settings or set create: false")
-
-
-def _is_ip(name: str) -> bool:
-    try:
-        ipaddress.ip_address(name)
-        return True
-    except ValueError:
-        return False
 
 
 def load(raw: Mapping[str, Any]) -> StackConfig:
