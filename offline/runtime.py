@@ -77,7 +77,7 @@ class Invoke:
 
 @dataclass
 class Plan:
-    """What one offline run of a program registered, in registration order."""
+    """What one offline run of a program registered: resources ordered by URN, invokes by token and arguments."""
 
     project: str
     stack: str
@@ -307,10 +307,13 @@ def run(
     finally:
         if collecting:
             gc.enable()
+    # Registration order follows the event loop (which output resolves first), so it can differ between two runs
+    # of the same program: a plan is ordered by URN and invokes by their call, so every reader of a plan is
+    # deterministic.
     return Plan(
         project=project,
         stack=stack,
-        resources=list(monitor.registrations),
-        invokes=list(mocks.invokes),
+        resources=sorted(monitor.registrations, key=lambda r: r.urn),
+        invokes=sorted(mocks.invokes, key=lambda i: (i.token, json.dumps(i.args, sort_keys=True, default=str))),
         outputs=dict(monitor.stack_outputs),
     )
