@@ -7,7 +7,10 @@ every size holds the same kinds of things:
     w % 5 == 1  eas           new VPC (2 vSwitches), 1 bucket
     w % 5 == 2  itag          2 buckets
     w % 5 == 3  designer      the default `data` bucket, 1 custom policy
-    w % 5 == 4  dsw + eas     new VPC (3 vSwitches), 1 bucket, 2 NAS file systems (standard and extreme)
+    w % 5 == 4  dsw + eas     new VPC (3 vSwitches), 1 bucket, 1 extreme NAS file system
+
+NAS allows 20 permission groups per account and region and a workspace needs one per file-system type it uses,
+so at the largest size (40 workspaces: 16 of them with NAS) each NAS workspace uses one file-system type.
 
 Every new VPC gets its own 10.<w>.0.0/16 (and 10.<w>.<n>.0/24 vSwitches), so no two networks overlap.
 Member slot 0 of every workspace is an admin shared by a block of four workspaces (console login, activator; the
@@ -95,7 +98,6 @@ def workspace(w: int, members: int) -> dict[str, Any]:
             network=_network(w, 3),
             buckets=[{"key": "features"}],
             fileSystems=[
-                {"key": "home"},
                 {"key": "fast", "fileSystemType": "extreme", "storageType": "standard", "capacity": 100,
                  "zoneId": ZONES[0]},
             ],

@@ -73,19 +73,19 @@ class WorkspaceBundle(pulumi.ComponentResource):
                 file_systems=tuple(
                     FileSystemArgs(
                         key=f.key,
-                        description=f.description or f"PAI workspace {ws.name} {f.key}",
+                        description=f.description or f"pai-platform:{ws.name}:{f.key}",
                         file_system_type=f.file_system_type,
                         protocol_type=f.protocol_type,
                         storage_type=f.storage_type,
                         capacity=f.capacity,
                         zone_id=f.zone_id,
-                        access_group_name=naming.nas_group_name(prefix, ws.name, f.key),
                         protect=f.protect,
                     )
                     for f in grants.effective_file_systems(ws)
                 ),
                 subnets=tuple(self.network.subnets) if self.network else (),
                 vpc_id=self.network.vpc_id if self.network else None,
+                access_group_names={t: naming.nas_group_name(prefix, ws.name, t) for t in ("standard", "extreme")},
                 tags=tags,
             ),
             child,

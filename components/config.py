@@ -181,7 +181,7 @@ NAS_PROTOCOLS = {"standard": ("NFS", "SMB"), "extreme": ("NFS",)}
 
 
 class FileSystem(_Model):
-    """A NAS file system of the workspace: encrypted, with its own access group and a mount target per vSwitch."""
+    """A NAS file system of the workspace: encrypted, in the workspace's permission group, mounted in each vSwitch."""
 
     key: StrictStr
     file_system_type: Literal["standard", "extreme"] = "standard"
@@ -201,7 +201,7 @@ class FileSystem(_Model):
     @classmethod
     def _desc(cls, v: Optional[str]) -> Optional[str]:
         if v is not None:
-            _pattern(v, r"[A-Za-z][^\n]{1,127}", "NAS description must be 2-128 characters and start with a letter")
+            _pattern(v, naming.NAS_DESCRIPTION_RE, naming.NAS_DESCRIPTION_RULE)
         return v
 
     @model_validator(mode="after")
@@ -457,6 +457,7 @@ def _check_meaning(cfg: StackConfig) -> None:
     seen_policy_names: dict[str, str] = {}
     users: dict[str, tuple[str, Member]] = {}
     groups_per_user: dict[str, int] = {}
+    nas_groups = 0
     for wi, ws in enumerate(cfg.workspaces):
         wp = f"workspaces[{wi}]"
         _first(seen_ws, ws.name.lower(), f"{wp}.name", ws.name, "workspace name is used twice (PAI names ignore case)")
@@ -483,6 +484,10 @@ def _check_meaning(cfg: StackConfig) -> None:
                     _fail(f"{wp}.fileSystems[{fi}].zoneId", fs.zone_id, f"is not one of the workspace's zones ({', '.join(zones)})")
         if ws.file_systems and not ws.needs("nas"):
             _fail(f"{wp}.fileSystems", len(ws.file_systems), f"no chosen module needs NAS (modules: {', '.join(ws.modules)})")
+        nas_groups += len({f.file_system_type for f in grants.effective_file_systems(ws)})
+        if nas_groups > naming.MAX_NAS_ACCESS_GROUPS:
+            _fail(f"{wp}.fileSystems", None, f"the stack would need {nas_groups} NAS permission groups (one per workspace "
+                  f"and file-system type); NAS allows {naming.MAX_NAS_ACCESS_GROUPS} per account and region")
         names: list[str] = []
         for mi, m in enumerate(ws.members):
             mp = f"{wp}.members[{mi}]"

@@ -69,10 +69,20 @@ def ws_policy_name(prefix: str, workspace_name: str, name: str) -> str:
     return f"{prefix}-{slug(workspace_name)}-{name}"
 
 
-def nas_group_name(prefix: str, workspace_name: str, key: str) -> str:
-    """NAS permission group: letters, digits, '_' and '-', starting with a letter, up to 64 characters; never the
-    default group (DEFAULT_VPC_GROUP_NAME), which lets the whole VPC in."""
-    return f"{prefix}-{slug(workspace_name)}-{key}"
+def nas_group_name(prefix: str, workspace_name: str, file_system_type: str) -> str:
+    """The workspace's NAS permission group for one file-system type: 3-64 letters, digits, '_' and '-', starting
+    with a letter (CreateAccessGroup); never the default group (DEFAULT_VPC_GROUP_NAME), which admits the whole
+    VPC. At most 16 + 1 + 23 + 8 = 48 characters."""
+    stem = f"{prefix}-{slug(workspace_name)}"
+    return stem if file_system_type == "standard" else f"{stem}-{file_system_type}"
+
+
+NAS_DESCRIPTION_RE = r"[A-Za-z\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff:_-]{1,127}"
+NAS_DESCRIPTION_RULE = (
+    "is not a NAS description (2-128 letters, digits, ':', '_' or '-', starting with a letter; no spaces)"
+)
+MAX_NAS_ACCESS_GROUPS = 20
+"""Permission groups per account and region (CreateAccessGroup: "最多可以创建 20 个权限组")."""
 
 
 def check_tag(key: str, value: str) -> None:

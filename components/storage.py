@@ -45,8 +45,6 @@ class FileSystemArgs:
     storage_type: str = "Capacity"
     capacity: Optional[int] = None
     zone_id: Optional[str] = None
-    access_group_name: str = ""
-    """Name of the file system's own NAS permission group."""
     protect: bool = True
 
 
@@ -57,6 +55,8 @@ class StorageArgs:
     subnets: Sequence[Subnet] = ()
     """vSwitches the file systems are mounted in and whose CIDRs their access rules admit."""
     vpc_id: Optional[pulumi.Input[str]] = None
+    access_group_names: dict[str, str] = field(default_factory=dict)
+    """The workspace's own NAS permission group name per file-system type used (`standard`, `extreme`)."""
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -72,8 +72,16 @@ class Storage(pulumi.ComponentResource):
         self.buckets = {b.key: self._bucket(name, b, args.tags) for b in args.buckets}
         self.file_systems = {}
         self.mount_targets = {}
+        # One permission group per file-system type for the whole workspace: every file system of the workspace
+        # admits exactly the same vSwitches, and NAS allows only 20 permission groups per account and region
+        # (CreateAccessGroup API reference), so a group per file system would run out fast.
+        groups = {
+            fs_type: self._access_group(name, fs_type, group_name, args)
+            for fs_type, group_name in sorted(args.access_group_names.items())
+            if any(fs.file_system_type == fs_type for fs in args.file_systems)
+        }
         for fs in args.file_systems:
-            self.file_systems[fs.key], self.mount_targets[fs.key] = self._nas(name, fs, args)
+            self.file_systems[fs.key], self.mount_targets[fs.key] = self._nas(name, fs, groups[fs.file_system_type], args)
         self.register_outputs(
             {
                 "buckets": {k: b.bucket for k, b in self.buckets.items()},
@@ -104,7 +112,30 @@ class Storage(pulumi.ComponentResource):
         )
         return bucket
 
-    def _nas(self, name: str, fs: FileSystemArgs, args: StorageArgs):
+    def _access_group(self, name: str, fs_type: str, group_name: str, args: StorageArgs) -> alicloud.nas.AccessGroup:
+        group = alicloud.nas.AccessGroup(
+            f"{name}-{fs_type}-access-group",
+            access_group_name=group_name,
+            access_group_type="Vpc",
+            file_system_type=fs_type,
+            # The description defaults to the name; NAS descriptions allow no spaces (CreateAccessGroup).
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        for subnet in args.subnets:
+            # PAI's DSW/DLC containers write as root, so root is not squashed; the rule admits one vSwitch only.
+            alicloud.nas.AccessRule(
+                f"{name}-{fs_type}-rule-{subnet.key}",
+                access_group_name=group.access_group_name,
+                file_system_type=fs_type,
+                source_cidr_ip=subnet.cidr,
+                rw_access_type="RDWR",
+                user_access_type="no_squash",
+                priority=1,
+                opts=pulumi.ResourceOptions(parent=group),
+            )
+        return group
+
+    def _nas(self, name: str, fs: FileSystemArgs, group: alicloud.nas.AccessGroup, args: StorageArgs):
         file_system = alicloud.nas.FileSystem(
             f"{name}-{fs.key}",
             file_system_type=fs.file_system_type,
@@ -118,26 +149,6 @@ class Storage(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, protect=fs.protect),
         )
         child = pulumi.ResourceOptions(parent=file_system, protect=False)
-        group = alicloud.nas.AccessGroup(
-            f"{name}-{fs.key}-access-group",
-            access_group_name=fs.access_group_name,
-            access_group_type="Vpc",
-            file_system_type=fs.file_system_type,
-            description=f"Only the vSwitches of {fs.description}"[:128],
-            opts=child,
-        )
-        for subnet in args.subnets:
-            # PAI's DSW/DLC containers write as root, so root is not squashed; the rule admits one vSwitch only.
-            alicloud.nas.AccessRule(
-                f"{name}-{fs.key}-rule-{subnet.key}",
-                access_group_name=group.access_group_name,
-                file_system_type=fs.file_system_type,
-                source_cidr_ip=subnet.cidr,
-                rw_access_type="RDWR",
-                user_access_type="no_squash",
-                priority=1,
-                opts=pulumi.ResourceOptions(parent=group, protect=False),
-            )
         mounts = [
             alicloud.nas.MountTarget(
                 f"{name}-{fs.key}-mount-{subnet.key}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import DSW_NETWORK, base_config, minimal_workspace
 
 T_VPC = "alicloud:vpc/network:Network"
@@ -103,15 +105,47 @@ def test_nas_encrypted_own_access_group_rules_only_vswitch_cidrs_mount_per_vswit
     assert inputs["storageType"] == "Performance" and inputs["protocolType"] == "NFS"
     assert "vpcId" not in inputs and "vswitchId" not in inputs
     assert fs.protect
-    group = plan.one(T_AG, "team_ws-storage-home-access-group").plain_inputs()
-    assert group["accessGroupName"] == "acme-team-ws-home" and group["accessGroupType"] == "Vpc"
+    group = plan.one(T_AG, "team_ws-storage-standard-access-group").plain_inputs()
+    assert group["accessGroupName"] == "acme-team-ws" and group["accessGroupType"] == "Vpc"
+    assert group["fileSystemType"] == "standard"
     rules = [r.plain_inputs() for r in plan.by_type(T_AR)]
     assert sorted(r["sourceCidrIp"] for r in rules) == ["10.0.1.0/24", "10.0.2.0/24"]
-    assert all(r["accessGroupName"] == "acme-team-ws-home" for r in rules)
+    assert all(r["accessGroupName"] == "acme-team-ws" for r in rules)
     mounts = [m.plain_inputs() for m in plan.by_type(T_MT)]
     assert len(mounts) == 2
-    assert {m["accessGroupName"] for m in mounts} == {"acme-team-ws-home"}  # never DEFAULT_VPC_GROUP_NAME
+    assert {m["accessGroupName"] for m in mounts} == {"acme-team-ws"}  # never DEFAULT_VPC_GROUP_NAME
     assert {m["fileSystemId"] for m in mounts} == {fs.id}
+
+
+def test_file_systems_of_a_workspace_share_one_permission_group_per_type(plan_for):
+    ws = dict(DSW, fileSystems=[{"key": "home"}, {"key": "data"},
+                                {"key": "fast", "fileSystemType": "extreme", "storageType": "standard",
+                                 "capacity": 100, "zoneId": "cn-hangzhou-h"}])
+    plan = plan_for(base_config(ws))
+    groups = {g.plain_inputs()["fileSystemType"]: g.plain_inputs()["accessGroupName"] for g in plan.by_type(T_AG)}
+    assert groups == {"standard": "acme-team-ws", "extreme": "acme-team-ws-extreme"}
+    by_fs = {f.id: f.plain_inputs()["fileSystemType"] for f in plan.by_type(T_FS)}
+    for m in plan.by_type(T_MT):
+        inp = m.plain_inputs()
+        assert inp["accessGroupName"] == groups[by_fs[inp["fileSystemId"]]]
+    assert len(plan.by_type(T_AR)) == 4  # two vSwitches x two groups, not x three file systems
+
+
+def test_nas_permission_groups_are_counted_against_the_region_limit(plan_for):
+    from components.config import ConfigError, load
+
+    def ws(i):
+        return dict(DSW, name=f"team_{i:02d}", network={"cidr": f"10.{i}.0.0/16", "vswitches": [
+            {"zoneId": "cn-hangzhou-h", "cidr": f"10.{i}.1.0/24"}]}, buckets=[{"key": "data"}],
+            members=[{"name": f"dev{i}", "roles": ["PAI.AlgoDeveloper"]}])
+
+    raw = {"alicloud:region": "cn-hangzhou", "namePrefix": "acme", "workspaces": [ws(i) for i in range(20)]}
+    assert len(load(raw).workspaces) == 20
+    raw["workspaces"].append(ws(20))
+    with pytest.raises(ConfigError) as e:
+        load(raw)
+    assert str(e.value) == ("workspaces[20].fileSystems: the stack would need 21 NAS permission groups (one per "
+                            "workspace and file-system type); NAS allows 20 per account and region")
 
 
 def test_extreme_nas_is_mounted_only_in_its_zone(plan_for):

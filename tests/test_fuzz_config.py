@@ -81,7 +81,7 @@ RICH = base_config(
         buckets=[{"key": "data", "storageClass": "IA", "encryption": "KMS", "kmsKeyId": "key-1", "protect": False}],
         fileSystems=[
             {"key": "fast", "fileSystemType": "extreme", "storageType": "standard", "capacity": 100, "zoneId": "cn-hangzhou-h"},
-            {"key": "shared", "description": "Shared files"},
+            {"key": "shared", "description": "shared-files"},
         ],
         members=[
             {"name": "alice", "roles": ["PAI.AlgoDeveloper", "PAI.WorkspaceAdmin"], "consoleLogin": True, "activator": True},

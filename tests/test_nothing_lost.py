@@ -54,7 +54,7 @@ RICH = base_config(
         network=NETWORK,
         buckets=[{"key": "datasets"}, {"key": "checkpoints", "storageClass": "IA"}, {"key": "models", "redundancyType": "ZRS"}],
         fileSystems=[
-            {"key": "shared", "description": "Shared home"},
+            {"key": "shared", "description": "shared-home"},
             {"key": "fast", "fileSystemType": "extreme", "storageType": "standard", "capacity": 100, "zoneId": "cn-hangzhou-i"},
         ],
         members=[

@@ -69,7 +69,9 @@ def test_every_benchmark_estate_is_a_valid_stack(workspaces, members):
 def test_estates_mix_modules_storage_and_networks():
     cfg = load(raw(estate.estate(5, 5)))
     assert {m for ws in cfg.workspaces for m in ws.modules} >= {"dsw", "dlc", "eas", "itag", "designer"}
-    assert sum(len(ws.file_systems) for ws in cfg.workspaces) >= 3
+    # one standard (dsw + dlc) and one extreme (dsw + eas) NAS: NAS allows 20 permission groups per region, and a
+    # workspace needs one per file-system type it uses
+    assert sorted(fs.file_system_type for ws in cfg.workspaces for fs in ws.file_systems) == ["extreme", "standard"]
     assert sum(len(ws.buckets) for ws in cfg.workspaces) >= 5
 
 
