@@ -185,6 +185,21 @@ class _Builder:
         self._huaweicloud()
         return self.graph
 
+    def _network(self, vpc_type: str, subnet_type: str, name_key: str, cidr_key: str, subnet_label) -> dict:
+        """VPCs and their subnets (vSwitches) of either cloud, each subnet inside its VPC; returns subnets by id."""
+        vpcs = self.by_id(vpc_type)
+        for r in vpcs.values():
+            inp = r.plain_inputs()
+            nid = self.add_resource(r, "vpc", f"VPC {inp.get(name_key, r.name)}", str(inp.get(cidr_key, "")))
+            self._owned(r, nid, "vpc")
+        subnets = self.by_id(subnet_type)
+        for r in subnets.values():
+            inp = r.plain_inputs()
+            nid = self.add_resource(r, "subnet", subnet_label(inp, r), str(inp.get(cidr_key, "")))
+            vpc = vpcs.get(str(inp.get("vpcId")))
+            self.edge(self.node_of.get(vpc.urn) if vpc else None, nid, "contains")
+        return subnets
+
     def _owned(self, r: Registration, nid: str, kind: str) -> None:
         ws = self.workspace_of_scope.get(self.scope(r))
         self.edge(ws, nid, _OWNED[kind])
@@ -258,17 +273,7 @@ class _Builder:
             nid = self.add_resource(r, "filesystem", f"NAS {r.name}",
                                     f"{inp.get('fileSystemType', '')} {inp.get('storageType', '')}".strip())
             self._owned(r, nid, "filesystem")
-        vpcs = self.by_id(ALI_VPC)
-        for r in vpcs.values():
-            inp = r.plain_inputs()
-            nid = self.add_resource(r, "vpc", f"VPC {inp.get('vpcName', r.name)}", str(inp.get("cidrBlock", "")))
-            self._owned(r, nid, "vpc")
-        switches = self.by_id(ALI_VSWITCH)
-        for r in switches.values():
-            inp = r.plain_inputs()
-            nid = self.add_resource(r, "subnet", f"vSwitch {inp.get('zoneId', r.name)}", str(inp.get("cidrBlock", "")))
-            vpc = vpcs.get(str(inp.get("vpcId")))
-            self.edge(self.node_of.get(vpc.urn) if vpc else None, nid, "contains")
+        switches = self._network(ALI_VPC, ALI_VSWITCH, "vpcName", "cidrBlock", lambda inp, r: f"vSwitch {inp.get('zoneId', r.name)}")
         for r in p.by_type(ALI_MOUNT):
             inp = r.plain_inputs()
             vsw = switches.get(str(inp.get("vswitchId")))
@@ -338,17 +343,7 @@ class _Builder:
             nid = self.add_resource(r, "bucket", f"OBS bucket {inp.get('bucket', r.name)}",
                                     str(inp.get("storageClass", "")))
             self._owned(r, nid, "bucket")
-        vpcs = self.by_id(HW_VPC)
-        for r in vpcs.values():
-            inp = r.plain_inputs()
-            nid = self.add_resource(r, "vpc", f"VPC {inp.get('name', r.name)}", str(inp.get("cidr", "")))
-            self._owned(r, nid, "vpc")
-        subnets = self.by_id(HW_SUBNET)
-        for r in subnets.values():
-            inp = r.plain_inputs()
-            nid = self.add_resource(r, "subnet", f"subnet {inp.get('name', r.name)}", str(inp.get("cidr", "")))
-            vpc = vpcs.get(str(inp.get("vpcId")))
-            self.edge(self.node_of.get(vpc.urn) if vpc else None, nid, "contains")
+        subnets = self._network(HW_VPC, HW_SUBNET, "name", "cidr", lambda inp, r: f"subnet {inp.get('name', r.name)}")
         for r in p.by_type(HW_TURBO):
             inp = r.plain_inputs()
             nid = self.add_resource(r, "filesystem", f"SFS Turbo {inp.get('name', r.name)}",
