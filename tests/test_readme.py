@@ -32,3 +32,9 @@ def test_annotated_example_is_a_valid_stack_config():
 def test_embedded_prod_picture_is_the_current_one():
     doc = (ROOT / "docs" / "prod-stack.md").read_text()
     assert _blocks(README, "mermaid") == _blocks(doc, "mermaid")
+
+
+def test_module_table_is_the_catalogue_table():
+    doc = (ROOT / "docs" / "catalogue.md").read_text().split("## Modules", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in doc.splitlines() if line.startswith("| `")]
+    assert len(rows) == 9 and all(row in README for row in rows)
