@@ -30,14 +30,14 @@ FINGERPRINT = re.compile(r"^[0-9A-Fa-f]{40}$")
 POLICY_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]{2,127}$")
 
 # What the project's stacks create: RAM users/groups/policies, PAI workspaces, OSS buckets, NAS file systems and
-# VPC networking. Names are exact (case-sensitive). Sources: AliyunPAIFullAccess / AliyunPAIReadOnlyAccess:
+# VPC networking (PAI workspaces and security groups through the custom deploy policy, not AliyunPAIFullAccess).
+# Names are exact (case-sensitive). Sources: AliyunPAIReadOnlyAccess:
 # https://www.alibabacloud.com/help/en/pai/pai-system-policy ; the others: RAM docs "Services that work with RAM"
 # (system-policy column of the OSS, NAS, VPC and RAM rows) and the NAS page
 # https://www.alibabacloud.com/help/en/nas/security-and-compliance/nas
 DEFAULT_DEPLOYER_POLICIES = (
     "AliyunNASFullAccess",
     "AliyunOSSFullAccess",
-    "AliyunPAIFullAccess",
     "AliyunRAMFullAccess",
     "AliyunVPCFullAccess",
 )
@@ -49,7 +49,9 @@ DEFAULT_PREVIEWER_POLICIES = (
     "AliyunVPCReadOnlyAccess",
 )
 # Never handed to a pipeline role: full control of the account, or the power to mint further credentials.
-FORBIDDEN_POLICIES = frozenset({"AdministratorAccess", "AliyunSTSAssumeRoleAccess"})
+# AliyunPAIFullAccess belongs to the resource-administrator group only (the policy pack's rule); the deployer gets
+# the narrower custom deploy policy instead (backend_policies.deploy_policy).
+FORBIDDEN_POLICIES = frozenset({"AdministratorAccess", "AliyunSTSAssumeRoleAccess", "AliyunPAIFullAccess"})
 
 
 class ConfigError(pulumi.RunError):

@@ -89,6 +89,32 @@ def state_access_policy(bucket: str, *, read_write: bool) -> dict[str, Any]:
     return {"Statement": statements, "Version": "1"}
 
 
+def deploy_policy() -> dict[str, Any]:
+    """What the deployer needs beyond system policies to apply the project's stacks, without AliyunPAIFullAccess
+    (the project's guardrail keeps that for the resource-administrator group; it can also buy and delete every
+    PAI resource, seed 002):
+    - the PAI workspace API (workspaces and members): `PaiWorkspace:*` (RAM code of the AIWorkSpace API, as PAI's
+      "Appendix: roles and permissions" lists `PaiWorkspace:CreateWorkspace`, `PaiWorkspace:DeleteWorkspace`, ...);
+    - security groups of the workspaces' VPCs (create, describe, modify, delete, tag), not the rest of ECS.
+    """
+    return {
+        "Statement": [
+            {"Action": ["paiworkspace:*"], "Effect": "Allow", "Resource": ["*"]},
+            {
+                "Action": ["ecs:*SecurityGroup*", "ecs:ListTagResources", "ecs:TagResources", "ecs:UntagResources"],
+                "Effect": "Allow",
+                "Resource": ["*"],
+            },
+        ],
+        "Version": "1",
+    }
+
+
+def deploy_policy_name(role_name: str) -> str:
+    """Custom policy name for the deployer's extra rights (letters, digits and '-' only)."""
+    return f"{role_name.replace('.', '-')}-deploy"
+
+
 def state_policy_name(role_name: str) -> str:
     """Custom policy name for a role's state access: policy names allow letters, digits and '-' only."""
     return f"{role_name.replace('.', '-')}-state"

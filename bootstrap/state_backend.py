@@ -100,6 +100,10 @@ class PipelineRoleArgs:
     system_policies: Sequence[str] = field(default_factory=tuple)
     """System policies attached to the role, by exact name."""
 
+    deploys: bool = False
+    """Whether the role applies stacks: it then also gets the custom deploy policy (PAI workspaces, security
+    groups) that replaces AliyunPAIFullAccess."""
+
 
 class PipelineRole(pulumi.ComponentResource):
     """A RAM role assumed by the pipeline through OIDC, with state-bucket access and system policies."""
@@ -148,6 +152,23 @@ class PipelineRole(pulumi.ComponentResource):
             policy_type="Custom",
             opts=role_child,
         )
+        self.deploy_policy = None
+        if args.deploys:
+            self.deploy_policy = alicloud.ram.Policy(
+                f"{name}-deploy-policy",
+                policy_name=policies.deploy_policy_name(args.role_name),
+                description=f"PAI workspaces and security groups for {args.role_name}",
+                policy_document=policies.render(policies.deploy_policy()),
+                rotate_strategy="DeleteOldestNonDefaultVersionWhenLimitExceeded",
+                opts=role_child,
+            )
+            alicloud.ram.RolePolicyAttachment(
+                f"{name}-deploy",
+                role_name=self.role.role_name,
+                policy_name=self.deploy_policy.policy_name,
+                policy_type="Custom",
+                opts=role_child,
+            )
         # Logical names carry the policy name, not a list index, so reordering config changes nothing.
         self.system_attachments = [
             alicloud.ram.RolePolicyAttachment(
@@ -240,6 +261,7 @@ class PipelineIdentity(pulumi.ComponentResource):
                 state_bucket=args.state_bucket,
                 state_read_write=True,
                 system_policies=tuple(args.deployer_system_policies),
+                deploys=True,
             ),
             opts=child,
         )

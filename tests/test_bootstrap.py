@@ -142,6 +142,10 @@ def test_defaults_apply():
             {"deployerSystemPolicies": json.dumps(["AdministratorAccess"])},
             "pai-platform-bootstrap:deployerSystemPolicies: AdministratorAccess is not allowed",
         ),
+        (
+            {"deployerSystemPolicies": json.dumps(["AliyunPAIFullAccess"])},
+            "pai-platform-bootstrap:deployerSystemPolicies: AliyunPAIFullAccess is not allowed",
+        ),
     ],
 )
 def test_invalid_config_is_one_line_naming_the_key(overrides, message):
@@ -301,9 +305,9 @@ def test_role_permissions(mocks):
             )
         assert by_role["pai-platform-deployer"] == {
             ("pai-platform-deployer-state", "Custom"),
+            ("pai-platform-deployer-deploy", "Custom"),
             ("AliyunNASFullAccess", "System"),
             ("AliyunOSSFullAccess", "System"),
-            ("AliyunPAIFullAccess", "System"),
             ("AliyunRAMFullAccess", "System"),
             ("AliyunVPCFullAccess", "System"),
         }
@@ -322,6 +326,8 @@ def test_role_permissions(mocks):
                 actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
                 resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
                 assert not ("*" in actions and "*" in resources), "no * on *"
+                if policy.inputs["policyName"].endswith("-deploy"):
+                    continue  # checked in test_deployer_gets_pai_workspaces_and_security_groups_not_pai_full_access
                 assert all(r.startswith("acs:oss:*:*:acme-pulumi-state") for r in resources)
                 assert actions == sorted(actions)
 
@@ -341,7 +347,8 @@ def test_children_are_parented_and_names_are_unique(mocks):
         assert parents["pipeline-deployer"] == "PipelineIdentity"
         assert parents["pipeline-deployer-role"] == "PipelineRole"
         assert parents["pipeline-deployer-state-policy"] == "Role"
-        assert parents["pipeline-deployer-AliyunPAIFullAccess"] == "Role"
+        assert parents["pipeline-deployer-AliyunRAMFullAccess"] == "Role"
+        assert parents["pipeline-deployer-deploy-policy"] == "Role"
         components = {t for t, _ in mocks.options.values() if t.startswith("bootstrap:")}
         assert components == {
             "bootstrap:state_backend:StateBucket",
@@ -362,3 +369,16 @@ def test_no_previewer_without_subjects(mocks):
         assert roles == ["pai-platform-deployer"]
 
     return after_registration(mocks, outputs, check)
+
+
+def test_deployer_gets_pai_workspaces_and_security_groups_not_pai_full_access():
+    document = json.loads(policies.render(policies.deploy_policy()))
+    granted = {(a, r) for st in document["Statement"] for a in st["Action"] for r in st["Resource"]}
+    assert granted == {
+        ("paiworkspace:*", "*"),
+        ("ecs:*SecurityGroup*", "*"),
+        ("ecs:ListTagResources", "*"),
+        ("ecs:TagResources", "*"),
+        ("ecs:UntagResources", "*"),
+    }
+    assert "AliyunPAIFullAccess" not in backend_config.DEFAULT_DEPLOYER_POLICIES

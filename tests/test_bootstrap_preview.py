@@ -62,3 +62,10 @@ def test_end_to_end_as_make_would_run_it():
     )
     assert proc.returncode == 0, proc.stderr
     assert "pai-platform-bootstrap-shared" in proc.stdout and "to create" in proc.stdout
+
+
+def test_bootstrap_passes_the_projects_own_policy_pack(capsys):
+    code = preview.main(["--project-dir", "bootstrap", "--stack", "shared", "--policy-pack"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "Policy pack: 0 violation(s)" in out
