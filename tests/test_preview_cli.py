@@ -77,3 +77,41 @@ def test_unknown_stack_exits_2_end_to_end():
                           capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode == 2  # the repo has no stack "bad": a one-line error, no traceback
     assert proc.stderr.startswith("error: stack 'bad': no file stacks/Pulumi.bad.yaml") and proc.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_policy_pack_passes_both_example_stacks(capsys, stack):
+    code, out, err = run_main(["--stack", stack, "--policy-pack"], capsys=capsys)
+    assert code == 0, err
+    assert out.rstrip().endswith("Policy pack: 0 violation(s)")
+
+
+HAND_WRITTEN = '''
+import json
+import pulumi_alicloud as alicloud
+
+bucket = alicloud.oss.Bucket("public", bucket="someone-public-bucket")
+alicloud.oss.BucketAcl("public-acl", bucket=bucket.bucket, acl="public-read")
+alicloud.ecs.SecurityGroupRule("ssh", type="ingress", ip_protocol="tcp", port_range="22/22",
+                               security_group_id="sg-123", cidr_ip="0.0.0.0/0")
+alicloud.ram.Policy("admin", policy_name="admin-all", policy_document=json.dumps(
+    {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+alicloud.ram.UserPolicyAttachment("full", user_name="bob", policy_name="AliyunPAIFullAccess", policy_type="System")
+'''
+
+
+def test_policy_pack_rejects_a_hand_written_stack_through_the_preview(tmp_path, capsys):
+    (tmp_path / "Pulumi.yaml").write_text("name: handwritten\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(HAND_WRITTEN)
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  alicloud:region: cn-hangzhou\n")
+    code, out, err = run_main(["--stack", "dev", "--policy-pack"], project_dir=tmp_path, capsys=capsys)
+    assert code == 1
+    broken = {line.split(": ")[1] for line in err.splitlines() if line.startswith("policy violation: ")}
+    assert broken == {
+        "oss-bucket-private",
+        "oss-bucket-encrypted",
+        "oss-bucket-public-access-blocked",
+        "ecs-no-public-ingress",
+        "ram-no-admin-wildcard",
+        "ram-pai-full-access-admins-only",
+    }
