@@ -12,10 +12,11 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from typing import Any, Literal, Mapping, Optional, Union
+from typing import Annotated, Any, Literal, Mapping, Optional, Union
 
 import pulumi
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -82,6 +83,9 @@ def _unique(values: list, what: str) -> list:
     return values
 
 
+Key = Annotated[StrictStr, AfterValidator(lambda v: _pattern(v, naming.KEY_RE, naming.KEY_RULE))]
+"""A stable key from config (bucket and file-system keys, policy and grant names): it becomes part of logical and
+physical names, so it has one rule everywhere."""
 Zone = StrictStr
 ModuleKey = StrictStr
 RoleId = StrictStr
@@ -148,18 +152,13 @@ def _cidr(v: str, shortest: int, longest: int, what: str) -> str:
 class Bucket(_Model):
     """An OSS bucket of the workspace: private, server-side encrypted, versioned, public access blocked."""
 
-    key: StrictStr = Field(description="Stable key: the logical name and the default physical-name suffix.")
+    key: Key = Field(description="Stable key: the logical name and the default physical-name suffix.")
     name: Optional[StrictStr] = Field(None, description="Physical bucket name; default <prefix>-<workspace>-<key>.")
     storage_class: Literal["Standard", "IA", "Archive", "ColdArchive"] = "Standard"
     redundancy_type: Literal["LRS", "ZRS"] = "LRS"
     encryption: Literal["AES256", "KMS"] = "AES256"
     kms_key_id: Optional[StrictStr] = None
     protect: StrictBool = Field(True, description="Protect from deletion (set false only to allow removal).")
-
-    @field_validator("key")
-    @classmethod
-    def _key(cls, v: str) -> str:
-        return _pattern(v, naming.KEY_RE, naming.KEY_RULE)
 
     @field_validator("name")
     @classmethod
@@ -183,7 +182,7 @@ NAS_PROTOCOLS = {"standard": ("NFS", "SMB"), "extreme": ("NFS",)}
 class FileSystem(_Model):
     """A NAS file system of the workspace: encrypted, in the workspace's permission group, mounted in each vSwitch."""
 
-    key: StrictStr
+    key: Key
     file_system_type: Literal["standard", "extreme"] = "standard"
     protocol_type: StrictStr = "NFS"
     storage_type: StrictStr = "Capacity"
@@ -191,11 +190,6 @@ class FileSystem(_Model):
     zone_id: Optional[Zone] = Field(None, description="Required for extreme; one of the workspace's zones.")
     description: Optional[StrictStr] = None
     protect: StrictBool = True
-
-    @field_validator("key")
-    @classmethod
-    def _key(cls, v: str) -> str:
-        return _pattern(v, naming.KEY_RE, naming.KEY_RULE)
 
     @field_validator("description")
     @classmethod
@@ -274,15 +268,10 @@ class Member(_Model):
 class CustomPolicy(_Model):
     """An extra custom RAM policy for the workspace, attached to the groups of the roles it names."""
 
-    name: StrictStr = Field(description="Short name; the RAM policy is <prefix>-<workspace>-<name>.")
+    name: Key = Field(description="Short name; the RAM policy is <prefix>-<workspace>-<name>.")
     description: Optional[StrictStr] = None
     roles: Optional[list[RoleId]] = Field(None, description="Role groups it is attached to (default: every role used).")
     document: dict[str, Any] = Field(description="The policy document: {Version: '1', Statement: [...]}.")
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        return _pattern(v, naming.KEY_RE, naming.KEY_RULE)
 
     @field_validator("description")
     @classmethod
@@ -307,7 +296,7 @@ class CustomPolicy(_Model):
 class QuotaGrant(_Model):
     """Access to PAI resource pools or resource quotas (seed 003) for the RAM groups of the roles it names."""
 
-    name: StrictStr = Field(description="Stable key; the RAM policy is <prefix>-<workspace>-quota-<name>.")
+    name: Key = Field(description="Stable key; the RAM policy is <prefix>-<workspace>-quota-<name>.")
     scenario: StrictStr = Field(description="resource-pool, root-quotas, root-quota or child-quota (seed 003).")
     resource_groups: list[StrictStr] = Field(
         default_factory=list, description="root-quotas only: the dedicated resource groups quotas may draw on."
@@ -315,11 +304,6 @@ class QuotaGrant(_Model):
     quota_id: Optional[StrictStr] = Field(None, description="root-quota / child-quota only: the quota managed.")
     roles: list[RoleId] = Field(min_length=1, description="Role groups it is attached to, e.g. PAI.WorkspaceAdmin.")
     lingjun_vpc: StrictBool = Field(False, description="Add the VPC read statement Lingjun quotas need (seed 003).")
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        return _pattern(v, naming.KEY_RE, naming.KEY_RULE)
 
     @field_validator("scenario")
     @classmethod

@@ -26,7 +26,7 @@ from typing import Any, Literal, Mapping, Optional
 from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, field_validator, model_validator
 
 from .. import naming
-from ..config import ConfigError, _fail, _Model, _one_line, _pattern, _unique
+from ..config import ConfigError, Key, _fail, _Model, _one_line, _pattern, _unique
 from . import catalogue
 from .storage import _is_ip
 
@@ -54,10 +54,6 @@ TURBO_SIZES = {"STANDARD": (500, 32768), "PERFORMANCE": (500, 32768)}
 PRIVATE_NETS = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
 
 
-def _key(v: str) -> str:
-    return _pattern(v, naming.KEY_RE, naming.KEY_RULE)
-
-
 def _cidr(v: str) -> ipaddress.IPv4Network:
     try:
         return ipaddress.IPv4Network(v, strict=True)
@@ -68,16 +64,11 @@ def _cidr(v: str) -> ipaddress.IPv4Network:
 class Role(_Model):
     """A team role: one IAM user group whose custom policies grant exactly the seed's actions for its functions."""
 
-    key: StrictStr = Field(description="Stable role key (lowercase letters, digits, '-'), e.g. trainer.")
+    key: Key = Field(description="Stable role key (lowercase letters, digits, '-'), e.g. trainer.")
     functions: Optional[list[StrictStr]] = Field(
         None, description="ModelArts functions of this role, among the workspace's (default: all of them)."
     )
     description: Optional[StrictStr] = Field(None, description="Group description.")
-
-    @field_validator("key")
-    @classmethod
-    def _k(cls, v: str) -> str:
-        return _key(v)
 
     @field_validator("functions")
     @classmethod
@@ -152,17 +143,12 @@ class Member(_Model):
 class Bucket(_Model):
     """An OBS bucket: private, server-side encrypted, versioned, protected."""
 
-    key: StrictStr = Field(description="Stable key: the logical name and the default physical-name suffix.")
+    key: Key = Field(description="Stable key: the logical name and the default physical-name suffix.")
     name: Optional[StrictStr] = Field(None, description="Physical bucket name; default <prefix>-<workspace>-<key>.")
     storage_class: Literal["STANDARD", "WARM", "COLD"] = "STANDARD"
     encryption: Literal["KMS", "AES256"] = Field("KMS", description="KMS (default master key or kmsKeyId) or AES256.")
     kms_key_id: Optional[StrictStr] = None
     protect: StrictBool = Field(True, description="Protect from deletion (set false only to allow removal).")
-
-    @field_validator("key")
-    @classmethod
-    def _k(cls, v: str) -> str:
-        return _key(v)
 
     @model_validator(mode="after")
     def _kms(self) -> "Bucket":
@@ -174,18 +160,13 @@ class Bucket(_Model):
 class FileSystem(_Model):
     """An SFS Turbo file system in the workspace's subnet (needs `network`)."""
 
-    key: StrictStr
+    key: Key
     name: Optional[StrictStr] = Field(None, description="Physical name; default <prefix>-<workspace>-<key>.")
     share_type: Literal["STANDARD", "PERFORMANCE", "HPC", "HPC_CACHE"] = "STANDARD"
     capacity: StrictInt = Field(description="GB: 500-32768 for STANDARD and PERFORMANCE.")
     zone_id: StrictStr = Field(description="Availability zone of the region, e.g. cn-north-4a.")
     crypt_key_id: Optional[StrictStr] = Field(None, description="KMS key to encrypt the file system at rest.")
     protect: StrictBool = True
-
-    @field_validator("key")
-    @classmethod
-    def _k(cls, v: str) -> str:
-        return _key(v)
 
     @field_validator("zone_id")
     @classmethod
@@ -298,7 +279,7 @@ class Agency(_Model):
 class Workspace(_Model):
     """One team's ModelArts workspace: its functions, roles, members, storage, network and agency."""
 
-    name: StrictStr = Field(description="Workspace key (lowercase letters, digits, '-'): names groups, buckets...")
+    name: Key = Field(description="Workspace key (lowercase letters, digits, '-'): names groups, buckets...")
     description: StrictStr = Field(description="What the workspace is for (1-255 characters).")
     functions: list[StrictStr] = Field(min_length=1, description="ModelArts functions the team uses.")
     roles: list[Role] = Field(min_length=1)
@@ -307,11 +288,6 @@ class Workspace(_Model):
     file_systems: list[FileSystem] = Field(default_factory=list)
     network: Optional[Network] = None
     agency: Agency = Field(default_factory=Agency)
-
-    @field_validator("name")
-    @classmethod
-    def _n(cls, v: str) -> str:
-        return _key(v)
 
     @field_validator("description")
     @classmethod
