@@ -27,18 +27,7 @@ from components.modelarts.iam import Identity, IdentityArgs, MemberArgs, RoleArg
 from components.modelarts.network import NetworkArgs
 from components.modelarts.storage import BucketArgs, FileSystemArgs
 
-USER = "huaweicloud:Iam/user:User"
-GROUP = "huaweicloud:Iam/group:Group"
-ROLE = "huaweicloud:Iam/role:Role"
-ASSIGNMENT = "huaweicloud:Iam/roleAssignment:RoleAssignment"
-MEMBERSHIP = "huaweicloud:Iam/groupMembership:GroupMembership"
-AGENCY = "huaweicloud:Iam/agency:Agency"
-BUCKET = "huaweicloud:Obs/bucket:Bucket"
-TURBO = "huaweicloud:Sfs/turbo:Turbo"
-VPC = "huaweicloud:Vpc/vpc:Vpc"
-SUBNET = "huaweicloud:Vpc/subnet:Subnet"
-SECGROUP = "huaweicloud:Vpc/secgroup:Secgroup"
-GET_ROLE = "huaweicloud:Iam/getRole:getRole"
+from huawei_tokens import AGENCY, ASSIGNMENT, BUCKET, GET_ROLE, GROUP, MEMBERSHIP, ROLE, SECGROUP, SUBNET, TURBO, USER, VPC
 
 
 @dataclass

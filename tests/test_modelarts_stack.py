@@ -15,16 +15,7 @@ from offline.runtime import Plan
 from components.modelarts import catalogue, policy
 from test_modelarts_catalogue import seed_table
 
-USER = "huaweicloud:Iam/user:User"
-GROUP = "huaweicloud:Iam/group:Group"
-ROLE = "huaweicloud:Iam/role:Role"
-ASSIGNMENT = "huaweicloud:Iam/roleAssignment:RoleAssignment"
-MEMBERSHIP = "huaweicloud:Iam/groupMembership:GroupMembership"
-AGENCY = "huaweicloud:Iam/agency:Agency"
-BUCKET = "huaweicloud:Obs/bucket:Bucket"
-TURBO = "huaweicloud:Sfs/turbo:Turbo"
-VPC = "huaweicloud:Vpc/vpc:Vpc"
-SUBNET = "huaweicloud:Vpc/subnet:Subnet"
+from huawei_tokens import AGENCY, ASSIGNMENT, BUCKET, GROUP, MEMBERSHIP, ROLE, SUBNET, TURBO, USER, VPC
 PASSWORD = "random:index/randomPassword:RandomPassword"
 
 PROJECT_ID = "0123456789abcdef0123456789abcdef"
