@@ -95,14 +95,11 @@ class PipelineRoleArgs:
     """State bucket the role may read (and write, when `state_read_write`)."""
 
     state_read_write: bool
-    """Whether the role may write state (deployer) or only read it (previewer)."""
+    """Whether the role may write state and so apply stacks (deployer: it also gets the custom deploy policy for PAI
+    workspaces and security groups, in place of AliyunPAIFullAccess) or only read it (previewer)."""
 
     system_policies: Sequence[str] = field(default_factory=tuple)
     """System policies attached to the role, by exact name."""
-
-    deploys: bool = False
-    """Whether the role applies stacks: it then also gets the custom deploy policy (PAI workspaces, security
-    groups) that replaces AliyunPAIFullAccess."""
 
 
 class PipelineRole(pulumi.ComponentResource):
@@ -153,7 +150,7 @@ class PipelineRole(pulumi.ComponentResource):
             opts=role_child,
         )
         self.deploy_policy = None
-        if args.deploys:
+        if args.state_read_write:
             self.deploy_policy = alicloud.ram.Policy(
                 f"{name}-deploy-policy",
                 policy_name=policies.deploy_policy_name(args.role_name),
@@ -261,7 +258,6 @@ class PipelineIdentity(pulumi.ComponentResource):
                 state_bucket=args.state_bucket,
                 state_read_write=True,
                 system_policies=tuple(args.deployer_system_policies),
-                deploys=True,
             ),
             opts=child,
         )
