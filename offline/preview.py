@@ -86,10 +86,9 @@ def _children(plan: Plan) -> dict[str, list[Registration]]:
 
 
 def render_tree(plan: Plan) -> str:
-    stack_urn = f"urn:pulumi:{plan.stack}::{plan.project}::{STACK_TYPE}::{plan.project}-{plan.stack}"
     kids = _children(plan)
-    roots = [r for r in plan.resources if r.parent not in {x.urn for x in plan.resources}]
-    roots.sort(key=lambda r: (r.type, r.name))
+    urns = {r.urn for r in plan.resources}
+    roots = sorted((r for r in plan.resources if r.parent not in urns), key=lambda r: (r.type, r.name))
     rows: list[tuple[str, str]] = [(f"{STACK_TYPE}", f"{plan.project}-{plan.stack}")]
 
     def walk(nodes: list[Registration], indent: str) -> None:
@@ -107,7 +106,6 @@ def render_tree(plan: Plan) -> str:
         f"     {'Type':<{width}}Name",
     ]
     lines += [f" +   {t:<{width}}{n}" for t, n in rows]
-    del stack_urn
     counted = len(plan.resources) + 1
     protected = sum(1 for r in plan.resources if r.protect)
     lines += ["", "Outputs:"]
