@@ -8,10 +8,14 @@ Sources (see also ../shared/ALICLOUD-FACTS.md §2, §5, §6):
 - RAM policy: 1-128 letters, digits, '-' (SDK ram/policy.py; CreatePolicy InvalidParameter.PolicyName.InvalidChars).
 - OSS bucket: 3-63 lowercase letters, digits, '-', starting and ending with a letter or digit
   (https://www.alibabacloud.com/help/en/oss/user-guide/bucket-naming-conventions).
-- Tags: at most 10 on an OSS bucket (SDK oss/bucket.py "no more than 10 for a bucket"); keys 1-128 characters,
-  values up to 128, neither starting with 'aliyun' or 'acs:' nor containing 'http://' or 'https://'
+- Tags: at most 10 on an OSS bucket (SDK oss/bucket.py "no more than 10 for a bucket"). Stack tags go on every
+  taggable resource, so they obey the strictest rule of those resources, OSS bucket tags': keys 1-64 bytes, not
+  starting with 'http://', 'https://' or 'Aliyun' in any case (OSS errors 0010-00000207, 0010-00000211,
+  https://help.aliyun.com/en/oss/user-guide/0010-00000211) nor 'acs:' (0010-00000002); keys and values of letters,
+  digits, spaces and + - = . _ : / only (0010-00000213, https://help.aliyun.com/en/oss/user-guide/0010-00000213);
+  values up to 128 bytes, neither starting with 'aliyun' or 'acs:' nor containing 'http://' or 'https://'
   (https://www.alibabacloud.com/help/en/resource-management/tag/user-guide/limits).
-- RAM limits: 10 groups per user; 10 custom and 20 system policies per group
+- RAM limits: 10 groups per user; 10 custom and 20 system policies per group, and per user
   (https://www.alibabacloud.com/help/en/ram/product-overview/limits).
 """
 
@@ -36,6 +40,7 @@ MAX_USER_TAGS = OSS_MAX_TAGS - len(AUTO_TAG_KEYS)
 MAX_GROUPS_PER_USER = 10
 MAX_CUSTOM_POLICIES_PER_GROUP = 10
 MAX_SYSTEM_POLICIES_PER_GROUP = 20
+MAX_SYSTEM_POLICIES_PER_USER = 20
 
 
 def slug(workspace_name: str) -> str:
@@ -85,12 +90,22 @@ MAX_NAS_ACCESS_GROUPS = 20
 """Permission groups per account and region (CreateAccessGroup: "最多可以创建 20 个权限组")."""
 
 
+TAG_KEY_MAX_BYTES = 64
+TAG_VALUE_MAX_BYTES = 128
+TAG_CHARS_RE = r"[A-Za-z0-9 +=._:/-]*"
+TAG_RULE_CHARS = "letters, digits, spaces and + - = . _ : / only"
+
+
 def check_tag(key: str, value: str) -> None:
-    for what, text, limit in (("tag key", key, 128), ("tag value", value, 128)):
-        if len(text) > limit or (what == "tag key" and not text):
-            raise ValueError(f"{what} {text!r} must be {'1' if what == 'tag key' else '0'}-{limit} characters")
-        if text.startswith(("aliyun", "acs:")) or "http://" in text or "https://" in text:
-            raise ValueError(f"{what} {text!r} must not start with 'aliyun' or 'acs:' nor contain http(s)://")
+    """Raise ValueError naming the first tag rule `key: value` breaks (see the module docstring for sources)."""
+    for what, text, limit in (("tag key", key, TAG_KEY_MAX_BYTES), ("tag value", value, TAG_VALUE_MAX_BYTES)):
+        size = len(text.encode("utf-8"))
+        if size > limit or (what == "tag key" and not text):
+            raise ValueError(f"{what} {text!r} is {size} bytes; allowed {'1' if what == 'tag key' else '0'}-{limit}")
+        if not re.fullmatch(TAG_CHARS_RE, text):
+            raise ValueError(f"{what} {text!r} may hold {TAG_RULE_CHARS}")
+        if text.lower().startswith(("aliyun", "acs:")) or "http://" in text or "https://" in text:
+            raise ValueError(f"{what} {text!r} must not start with 'aliyun' (any case) or 'acs:' nor contain http(s)://")
     if key in AUTO_TAG_KEYS:
         raise ValueError(f"tag key {key!r} is set by the project")
 

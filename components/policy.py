@@ -32,11 +32,25 @@ CONDITION_OPERATORS = frozenset(
     }
 )  # https://www.alibabacloud.com/help/en/ram/conditional-operator
 
-ACTION_RE = re.compile(r"^(\*|[a-z0-9*?][a-z0-9\-*?]*:[A-Za-z0-9*?]+)$")
-ARN_RE = re.compile(r"^acs:[a-z0-9*\-]+:[a-z0-9*\-]*:[0-9*]*:\S+$")
-POLICY_NAME_RE = re.compile(r"^[A-Za-z0-9-]{1,128}$")
-ALL_ACTIONS = frozenset({"*", "*:*"})
-ALL_RESOURCES = frozenset({"*", "acs:*:*:*:*"})
+# Patterns are matched whole (`fullmatch`): with `match` and `$`, a value with a trailing line break (a YAML block
+# scalar) would pass, and RAM would refuse it at `pulumi up`.
+ACTION_RE = re.compile(r"\*|[a-z0-9*?][a-z0-9\-*?]*:[A-Za-z0-9*?]+")
+ARN_RE = re.compile(r"acs:[a-z0-9*\-]+:[a-z0-9*\-]*:[0-9*]*:\S+")
+POLICY_NAME_RE = re.compile(r"[A-Za-z0-9-]{1,128}")
+# Every spelling of "any action" and "any resource": in RAM's wildcards `*` matches any run of characters, so `**`,
+# `*:*` and `acs:*:*:*:**` mean the same as `*` (https://www.alibabacloud.com/help/en/ram/policy-elements).
+ALL_ACTIONS_RE = re.compile(r"\*+(:\*+)?")
+ALL_RESOURCES_RE = re.compile(r"\*+|acs:\*+(:\*+){0,3}")
+
+
+def any_action(action: str) -> bool:
+    """Whether an Action pattern matches every action (`*`, `**`, `*:*`)."""
+    return ALL_ACTIONS_RE.fullmatch(action) is not None
+
+
+def any_resource(resource: str) -> bool:
+    """Whether a Resource pattern matches every resource (`*`, `**`, `acs:*:*:*:*`, `acs:*:*:*:**`)."""
+    return ALL_RESOURCES_RE.fullmatch(resource) is not None
 
 
 class PolicyError(ValueError):
@@ -72,11 +86,11 @@ class Statement:
 
     @property
     def grants_everything(self) -> bool:
-        """Allow every action on every resource: `*` (or `*:*`) on `*` (or `acs:*:*:*:*`)."""
+        """Allow every action on every resource, in any spelling of `*` (see `any_action`, `any_resource`)."""
         return (
             self.effect == "Allow"
-            and bool(ALL_ACTIONS.intersection(self.actions))
-            and bool(ALL_RESOURCES.intersection(self.resources))
+            and any(any_action(a) for a in self.actions)
+            and any(any_resource(r) for r in self.resources)
         )
 
 
@@ -94,12 +108,12 @@ def validate_statement(s: Statement) -> None:
     if not s.actions:
         raise PolicyError("a statement needs at least one Action")
     for a in s.actions:
-        if not ACTION_RE.match(a):
+        if not ACTION_RE.fullmatch(a):
             raise PolicyError(f"Action {a!r} is not shaped 'service:Action' (wildcards * and ? allowed)")
     if not s.resources:
         raise PolicyError("a statement needs at least one Resource")
     for r in s.resources:
-        if r != "*" and not ARN_RE.match(r):
+        if r != "*" and not ARN_RE.fullmatch(r):
             raise PolicyError(f"Resource {r!r} is neither '*' nor an ARN 'acs:service:region:account:relative-id'")
     for op, keys in s.condition.items():
         if op not in CONDITION_OPERATORS:
@@ -232,6 +246,6 @@ def policy_name(*parts: str) -> str:
     name = "-".join(p for p in parts if p)
     name = re.sub(r"[^A-Za-z0-9-]+", "-", name).strip("-")
     name = re.sub(r"-{2,}", "-", name)
-    if not POLICY_NAME_RE.match(name):
+    if not POLICY_NAME_RE.fullmatch(name):
         raise PolicyError(f"policy name {name!r} is not 1-128 letters, digits and hyphens")
     return name

@@ -236,7 +236,8 @@ def main(argv: Optional[list[str]] = None, project_dir: Path = ROOT) -> int:
     try:
         plan = plan_stack(args.stack, project_dir)
     except (StackFileError, pulumi.RunError) as e:
-        print(f"error: {e}", file=sys.stderr)
+        for line in str(e).splitlines():  # a ConfigErrors holds one mistake per line
+            print(f"error: {line}", file=sys.stderr)
         return 2
     print(RENDERERS[args.format](plan))
     if args.policy_pack:

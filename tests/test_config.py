@@ -80,7 +80,7 @@ def test_zone_repeated_and_zone_of_other_region():
     net = copy.deepcopy(DSW_NETWORK)
     net["vswitches"][0]["zoneId"] = "cn-beijing-h"
     assert error_of(base_config(minimal_workspace(modules=["dsw"], network=net))) == (
-        "workspaces[0].network.vswitches[0].zoneId: 'cn-beijing-h' is not a zone of region cn-hangzhou"
+        "workspaces[0].network.vswitches[0].zoneId: 'cn-beijing-h' is not a zone of region cn-hangzhou (e.g. cn-hangzhou-h)"
     )
 
 

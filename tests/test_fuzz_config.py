@@ -149,12 +149,18 @@ def mutated_examples(draw) -> dict:
 
 
 def _assert_loads_or_one_line_config_error(value: Any) -> None:
+    """Loaded, or refused with one line per mistake: each line `path: message`, at most 200 characters, at most 20
+    mistakes listed and the rest counted."""
     try:
         load(value)
     except ConfigError as e:
         msg = str(e)
-        assert msg and len(msg.splitlines()) == 1 and "\n" not in msg, repr(msg)
-        assert msg == (f"{e.path}: {e.message}" if e.path else e.message)
+        assert msg and msg.splitlines() == msg.split("\n"), repr(msg)
+        lines = msg.split("\n")
+        assert len(e.errors) >= 1 and len(lines) == min(len(e.errors), 20) + (len(e.errors) > 20), repr(msg)
+        for line, err in zip(lines, e.errors):
+            assert "\n" not in err.message and len(line) <= 200, repr(line)
+            assert line == (f"{err.path}: {err.message}" if err.path else err.message) or "..." in line, repr(line)
 
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -204,7 +204,7 @@ def test_split_policies_are_numbered_and_the_first_keeps_its_name():
     names = [n for n, _ in spec.documents()]
     assert names[0] == "acme-nlp-dev-access-rw"
     assert names[1:] == [f"acme-nlp-dev-access-rw-{i}" for i in range(2, len(names) + 1)]
-    assert all(policy.POLICY_NAME_RE.match(n) for n in names)
+    assert all(policy.POLICY_NAME_RE.fullmatch(n) for n in names)
 
 
 # --- policy names -------------------------------------------------------------------------------------------------
@@ -230,7 +230,7 @@ def test_every_generated_policy_name_of_a_stack_is_a_valid_ram_name():
             {"name": "a", "roles": ["PAI.AlgoDeveloper"]}, {"name": "g", "roles": ["PAI.WorkspaceGuest"]}])],
     })
     names = [n for p in grants.workspace_grants("acme", cfg.workspaces[0]).policies for n, _ in p.documents()]
-    assert names and all(policy.POLICY_NAME_RE.match(n) and "_" not in n for n in names)
+    assert names and all(policy.POLICY_NAME_RE.fullmatch(n) and "_" not in n for n in names)
 
 
 # --- properties ---------------------------------------------------------------------------------------------------
@@ -282,6 +282,6 @@ def test_example_stacks_custom_policies_fit_never_allow_everything_and_render_id
     assert docs and docs == again
     for name, text in docs.items():
         assert len(text) <= policy.MAX_DOCUMENT_CHARS, name
-        assert policy.POLICY_NAME_RE.match(name)
+        assert policy.POLICY_NAME_RE.fullmatch(name)
         for s in policy.parse_document(json.loads(text)):
             assert not s.grants_everything, name
