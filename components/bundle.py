@@ -14,6 +14,7 @@ import pulumi
 
 from . import config, grants, naming
 from .identity import UserRef, WorkspaceAccess, WorkspaceAccessArgs
+from .lookups import ExistingNetwork
 from .network import Network, NetworkArgs, VSwitchArgs
 from .storage import BucketArgs, FileSystemArgs, Storage, StorageArgs
 from .workspace import MemberArgs, Workspace, WorkspaceArgs
@@ -28,6 +29,8 @@ class WorkspaceBundleArgs:
     users: dict[str, UserRef]
     """Every RAM user of the stack, by name (users are shared by the workspaces they belong to)."""
     stack_tags: dict[str, str] = field(default_factory=dict)
+    existing_network: Optional[ExistingNetwork] = None
+    """The workspace's bring-your-own VPC and vSwitches as looked up (`components.lookups.resolve`)."""
 
 
 class WorkspaceBundle(pulumi.ComponentResource):
@@ -48,6 +51,8 @@ class WorkspaceBundle(pulumi.ComponentResource):
         self.network = None
         if ws.network is not None:
             net = ws.network
+            if getattr(net, "vpc_id", None) and args.existing_network is None:
+                raise ValueError(f"workspace {ws.name!r}: its existing network was not looked up (components.lookups)")
             self.network = Network(
                 f"{name}-network",
                 NetworkArgs(
@@ -55,8 +60,8 @@ class WorkspaceBundle(pulumi.ComponentResource):
                     description=f"PAI workspace {ws.name}",
                     cidr=getattr(net, "cidr", None),
                     vswitches=tuple(VSwitchArgs(v.zone_id, v.cidr) for v in getattr(net, "vswitches", ())),
-                    vpc_id=getattr(net, "vpc_id", None),
-                    vswitch_ids=tuple(getattr(net, "vswitch_ids", ())),
+                    vpc_id=args.existing_network.vpc_id if args.existing_network else None,
+                    existing_vswitches=args.existing_network.vswitches if args.existing_network else (),
                     tags=tags,
                 ),
                 child,

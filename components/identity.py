@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -27,9 +26,11 @@ class UserArgs:
     """RAM user name."""
     display_name: Optional[str] = None
     existing: bool = False
-    """Look the user up by name instead of creating it."""
+    """Use an existing user instead of creating it: its `id` was looked up beforehand (`components.lookups`)."""
     console_login: bool = False
     access_key: bool = False
+    id: Optional[str] = None
+    """RAM UserId of an existing user."""
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,9 @@ class Users(pulumi.ComponentResource):
 
     def _user(self, u: UserArgs, tags: dict[str, str]) -> UserRef:
         if u.existing:
-            found = alicloud.ram.get_users_output(
-                name_regex=f"^{re.escape(u.name)}$", opts=pulumi.InvokeOptions(parent=self)
-            )
-            return UserRef(name=pulumi.Output.from_input(u.name), id=found.users.apply(lambda us: us[0].id))
+            if u.id is None:
+                raise ValueError(f"existing user {u.name!r} has no id: look it up first (components.lookups.resolve)")
+            return UserRef(name=pulumi.Output.from_input(u.name), id=pulumi.Output.from_input(u.id))
         user = alicloud.ram.User(
             f"user-{u.name}",
             name=u.name,

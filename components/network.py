@@ -12,6 +12,8 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_alicloud as alicloud
 
+from .lookups import ExistingVSwitch
+
 
 @dataclass(frozen=True)
 class VSwitchArgs:
@@ -23,7 +25,8 @@ class VSwitchArgs:
 
 @dataclass(frozen=True)
 class NetworkArgs:
-    """Either `cidr` + `vswitches` (a new VPC) or `vpc_id` + `vswitch_ids` (an existing one)."""
+    """Either `cidr` + `vswitches` (a new VPC) or `vpc_id` + `existing_vswitches` (an existing one, looked up
+    beforehand: `components.lookups.resolve`)."""
 
     name: str
     """Physical name stem for the VPC, vSwitches and security group."""
@@ -35,8 +38,8 @@ class NetworkArgs:
     """One vSwitch per zone for a new VPC."""
     vpc_id: Optional[str] = None
     """Id of an existing VPC."""
-    vswitch_ids: Sequence[str] = ()
-    """Ids of existing vSwitches in that VPC."""
+    existing_vswitches: Sequence[ExistingVSwitch] = ()
+    """Existing vSwitches of that VPC, with the CIDR blocks the cloud reported for them."""
     tags: dict[str, str] = field(default_factory=dict)
     """Tags for every taggable resource."""
 
@@ -65,12 +68,8 @@ class Network(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         if args.vpc_id:
             self.vpc_id = pulumi.Output.from_input(args.vpc_id)
-            # The CIDRs of existing vSwitches are read from the cloud: NAS access rules admit exactly them.
-            found = alicloud.vpc.get_switches_output(ids=list(args.vswitch_ids), vpc_id=args.vpc_id, opts=pulumi.InvokeOptions(parent=self))
-            cidrs = found.vswitches.apply(lambda vs: {v.id: v.cidr_block for v in vs})
-            self.subnets = [
-                Subnet(vid, vid, cidrs.apply(lambda m, vid=vid: m[vid]), None) for vid in args.vswitch_ids
-            ]
+            # The CIDRs of existing vSwitches were read from the cloud: NAS access rules admit exactly them.
+            self.subnets = [Subnet(v.id, v.id, v.cidr, None) for v in args.existing_vswitches]
             self.security_group_id = None
         else:
             vpc = alicloud.vpc.Network(

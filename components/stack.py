@@ -7,7 +7,7 @@ from typing import Any
 import pulumi
 import pulumi_alicloud as alicloud
 
-from . import config, grants, naming
+from . import config, grants, lookups, naming
 from .account import AccountBootstrap, AccountBootstrapArgs, manual_steps_as_data
 from .bundle import WorkspaceBundle, WorkspaceBundleArgs
 from .identity import UserArgs, Users, UsersArgs
@@ -17,6 +17,9 @@ CONSOLE = "https://pai.console.aliyun.com/?regionId={region}&workspaceId={id}#/w
 
 def build(cfg: config.StackConfig) -> dict[str, Any]:
     """Register every resource of the stack and return the stack outputs (secrets stay secret)."""
+    # What the stack uses but does not create is looked up before anything is registered: a missing user or
+    # vSwitch is one ConfigError line naming its key, and the components get plain ids.
+    found = lookups.resolve(cfg)
     # Account-wide setup first, when enabled: activation and service-linked roles. The bundles do not depend on it
     # explicitly; activation takes effect account-wide, and PAI creates missing roles on first use anyway.
     boot = None
@@ -37,7 +40,8 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
         "users",
         UsersArgs(
             users=tuple(
-                UserArgs(m.name, m.display_name, m.existing, m.console_login, m.access_key) for m in members.values()
+                UserArgs(m.name, m.display_name, m.existing, m.console_login, m.access_key, found.user_ids.get(m.name))
+                for m in members.values()
             ),
             resource_admin_group=naming.resource_admin_group(cfg.name_prefix),
             resource_admins=tuple(sorted({m.name for ws in cfg.workspaces for m in ws.members if m.resource_admin})),
@@ -47,7 +51,7 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
     )
     bundles = {
         ws.name: WorkspaceBundle(
-            ws.name, WorkspaceBundleArgs(ws, cfg.name_prefix, users.users, cfg.tags)
+            ws.name, WorkspaceBundleArgs(ws, cfg.name_prefix, users.users, cfg.tags, found.networks.get(ws.name))
         )
         for ws in cfg.workspaces
     }

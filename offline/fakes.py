@@ -72,18 +72,24 @@ def invoke(token: str, args: dict[str, Any], region: str = MOCK_REGION) -> dict[
     """Return the result of a data-source call in `region`."""
     if token == "alicloud:index/getAccount:getAccount":
         return {"id": MOCK_ACCOUNT_ID}
-    if token == "alicloud:ram/getUsers:getUsers":
+    if token == "alicloud:ram/getUsers:getUsers":  # the one user the anchored, escaped `nameRegex` names
         pattern = str(args.get("nameRegex", ""))
-        name = re.sub(r"^\^|\$$", "", pattern).replace("\\", "")
+        name = re.sub(r"^(\(\?i\))?\^|\$$", "", pattern).replace("\\", "")
         uid = str(int(_digest("existing" + name, 12), 16))
-        return {"id": uid, "ids": [uid], "names": [name], "users": [{"id": uid, "name": name}]}
-    if token == "alicloud:vpc/getSwitches:getSwitches":
+        return {"id": uid, "ids": [uid], "names": [name], "nameRegex": pattern, "users": [{"id": uid, "name": name}]}
+    if token == "alicloud:vpc/getNetworks:getNetworks":  # every asked VPC exists
         ids = list(args.get("ids") or [])
+        vpcs = [{"id": v, "vpcId": v, "cidrBlock": "172.31.0.0/16", "regionId": region, "status": "Available"} for v in ids]
+        return {"id": "mock-networks", "ids": ids, "vpcs": vpcs}
+    if token == "alicloud:vpc/getSwitches:getSwitches":  # every asked vSwitch exists, in the asked VPC
+        ids = list(args.get("ids") or [])
+        vpc_id = args.get("vpcId") or "mock-vpc-" + _digest(",".join(ids))
         switches = [
-            {"id": vid, "vswitchId": vid, "cidrBlock": f"172.31.{i}.0/24", "zoneId": f"{region}-{'hijk'[i % 4]}"}
+            {"id": vid, "vswitchId": vid, "vpcId": vpc_id, "cidrBlock": f"172.31.{i}.0/24",
+             "zoneId": f"{region}-{'hijk'[i % 4]}", "status": "Available"}
             for i, vid in enumerate(ids)
         ]
-        return {"id": "mock-switches", "ids": ids, "vswitches": switches}
+        return {"id": "mock-switches", "ids": ids, "vpcId": args.get("vpcId"), "vswitches": switches}
     if token == "huaweicloud:Iam/getRole:getRole":  # a system policy, looked up by its display name
         display = str(args.get("displayName") or args.get("name") or "")
         return {"id": f"mock-system-role-{_digest(display)}", "displayName": display, "name": display,

@@ -215,11 +215,11 @@ def test_existing_user_is_looked_up_not_created(plan_for):
     plan = plan_for(base_config(ws))
     assert plan.by_type(T_USER) == []
     lookups = [i.args for i in plan.invokes if i.token == "alicloud:ram/getUsers:getUsers"]
-    assert lookups == [{"nameRegex": "^legacy\\.user$"}]
+    assert lookups == [{"nameRegex": "(?i)^legacy\\.user$"}]  # escaped, anchored; RAM user names ignore case
     member = plan.by_type(T_MEMBER)[0].plain_inputs()
     from offline.fakes import invoke
 
-    assert member["userId"] == invoke("alicloud:ram/getUsers:getUsers", {"nameRegex": "^legacy\\.user$"})["users"][0]["id"]
+    assert member["userId"] == invoke("alicloud:ram/getUsers:getUsers", lookups[0])["users"][0]["id"]
 
 
 def test_workspace_and_members_with_role_ids_and_user_ids(plan_for):
