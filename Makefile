@@ -1,4 +1,5 @@
 # make preview [STACK=dev|prod|modelarts] [FORMAT=tree|json|policies|mermaid|dot] [POLICY=1]
+# make preview BASE=<git ref> [STACK=...]   (what changes from that ref's plan; exit 3 if protected data is replaced)
 # make preview PROJECT=bootstrap STACK=shared   (the state-backend program)
 # Everything runs from the project's own virtualenv (venv/, the one Pulumi.yaml names), built from requirements.txt.
 PYTHON ?= python3
@@ -18,7 +19,7 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 preview: install
-	@$(PY) -m offline.preview --project-dir $(PROJECT) --stack $(STACK) --format $(FORMAT) $(if $(POLICY),--policy-pack)
+	@$(PY) -m offline.preview --project-dir $(PROJECT) --stack $(STACK) --format $(FORMAT) $(if $(POLICY),--policy-pack) $(if $(BASE),--base $(BASE))
 
 test: install
 	$(PY) -m pytest -q

@@ -226,6 +226,7 @@ def main(argv: Optional[list[str]] = None, project_dir: Path = ROOT) -> int:
     parser.add_argument("--format", default="tree", choices=sorted(RENDERERS))
     parser.add_argument("--policy-pack", action="store_true", help="also run the policy pack's checks")
     parser.add_argument("--project-dir", default=None, help="Pulumi project to preview (default: the repo root)")
+    parser.add_argument("--base", default=None, help="git ref: print the diff from that ref's plan (offline/diff.py)")
     args = parser.parse_args(argv)
     if args.project_dir is not None:
         given = Path(args.project_dir)
@@ -233,6 +234,10 @@ def main(argv: Optional[list[str]] = None, project_dir: Path = ROOT) -> int:
         if not (project_dir / "Pulumi.yaml").is_file():
             print(f"error: --project-dir {args.project_dir}: no Pulumi.yaml there", file=sys.stderr)
             return 2
+    if args.base is not None:
+        from . import diff
+
+        return diff.run(args.base, args.stack, project_dir, args.format)
     try:
         plan = plan_stack(args.stack, project_dir)
     except (StackFileError, pulumi.RunError) as e:

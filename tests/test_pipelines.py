@@ -261,3 +261,36 @@ def test_github_affected_stacks_script(tmp_path, gh):
     (tmp_path / "__main__.py").write_text("# code\n")
     git("commit", "-qam", "code")
     assert pick("pull_request") == ["dev", "prod"]
+
+
+# --------------------------------------------------------------------------------------------- offline plan diff
+
+
+def test_github_posts_the_offline_plan_diff_against_the_pr_base(gh):
+    job = gh["jobs"]["preview"]
+    job_steps = steps(job)
+    assert job_steps[0]["uses"].startswith("actions/checkout@") and job_steps[0]["with"]["fetch-depth"] == 0
+    (diff_step,) = [s for s in job_steps if s.get("id") == "plan-diff"]
+    assert "make preview" in diff_step["run"]
+    assert diff_step["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    assert diff_step["env"]["STACK"] == "${{ matrix.stack }}"
+    assert 'BASE="$BASE_SHA"' in diff_step["run"] and 'STACK="$STACK"' in diff_step["run"]
+    # It needs no credentials: it runs before the OIDC step.
+    configure = [s for s in job_steps if str(s.get("uses", "")).startswith("aliyun/configure-aliyun-credentials")][0]
+    assert job_steps.index(diff_step) < job_steps.index(configure)
+    post = job_steps[job_steps.index(diff_step) + 1]
+    assert "gh pr comment" in post["run"] and post["env"]["GH_TOKEN"] == "${{ github.token }}"
+    gate = job_steps[-1]
+    assert gate["if"] == "steps.plan-diff.outputs.status != '0'" and "exit 1" in gate["run"]
+
+
+def test_gitlab_posts_the_offline_plan_diff_against_the_mr_target(gl):
+    job = gl["plan-diff"]
+    assert job["stage"] == "preview" and job["needs"] == ["test"]
+    assert "extends" not in job and "id_tokens" not in job  # no cloud credentials
+    assert job["variables"]["GIT_DEPTH"] == "0"
+    text = scripts(job)
+    assert 'base="origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"' in text
+    assert 'make preview STACK="$stack" BASE="$base"' in text and "|| code=$?" in text
+    assert "merge_requests/$CI_MERGE_REQUEST_IID/notes" in text and "exit $status" in text
+    assert job["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
