@@ -54,8 +54,9 @@ class ConfigError(pulumi.RunError):
 
 MAX_ERRORS = 20
 """How many mistakes one run reports; the rest are counted ("and N more")."""
-MAX_LINE = 200
-"""The longest error line; longer ones are elided in the middle of the rule, never at the key."""
+MAX_LINE = 190
+"""The longest error line (200 with the preview's `error: ` in front); longer ones are elided in the middle, never
+at the key."""
 
 
 class ConfigErrors(ConfigError):
@@ -872,18 +873,22 @@ def errors_of(e: ValidationError) -> list[ConfigError]:
 def _meaning_of_valid_workspaces(raw: Mapping[str, Any], e: ValidationError) -> list[ConfigError]:
     """When only some workspaces are malformed, the others still get the meaning checks, so one run shows both
     kinds of mistakes. Paths are numbered as in the stack file."""
-    bad = set()
+    bad, bad_keys = set(), set()
     for err in e.errors():
         loc = tuple(err["loc"])
-        if len(loc) < 2 or loc[0] != "workspaces" or not isinstance(loc[1], int):
-            return []  # a stack-wide key is wrong: rules across workspaces would judge on a wrong basis
-        bad.add(loc[1])
+        if len(loc) >= 2 and loc[0] == "workspaces" and isinstance(loc[1], int):
+            bad.add(loc[1])
+        elif loc and loc[0] in ("tags", "accountBootstrap"):
+            bad_keys.add(loc[0])  # no workspace rule reads them: judge the workspaces without them
+        else:
+            return []  # the region, the prefix or the list itself is wrong: workspace rules would judge wrongly
     given = raw.get("workspaces")
     keep = [i for i in range(len(given)) if i not in bad] if isinstance(given, list) else []
     if not keep:
         return []
+    rest = {k: v for k, v in raw.items() if k not in bad_keys}
     try:
-        partial = StackConfig.model_validate({**raw, "workspaces": [given[i] for i in keep]})
+        partial = StackConfig.model_validate({**rest, "workspaces": [given[i] for i in keep]})
     except ValidationError:
         return []
 

@@ -107,6 +107,8 @@ def validate_statement(s: Statement) -> None:
         raise PolicyError(f"Effect {s.effect!r} is not one of {', '.join(EFFECTS)}")
     if not s.actions:
         raise PolicyError("a statement needs at least one Action")
+    if s.grants_everything:  # before the grammar: every spelling of it is refused with this rule
+        raise PolicyError("a custom policy must not allow '*' on '*'")
     for a in s.actions:
         if not ACTION_RE.fullmatch(a):
             raise PolicyError(f"Action {a!r} is not shaped 'service:Action' (wildcards * and ? allowed)")
@@ -126,8 +128,6 @@ def validate_statement(s: Statement) -> None:
                 raise PolicyError(
                     f"Condition {op!r} key {key!r} must be a string mapped to a string, number or boolean, or a list of them"
                 )
-    if s.grants_everything:
-        raise PolicyError("a custom policy must not allow '*' on '*'")
 
 
 def _condition_value(v: Any) -> bool:

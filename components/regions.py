@@ -61,7 +61,7 @@ def check_region(region: str) -> str:
     """`region` if it is a known region id; else ValueError with the closest ids."""
     if region in REGIONS:
         return region
-    raise ValueError(f"{REGION_RULE}{did_you_mean(region, REGIONS)}")
+    raise ValueError(f"{REGION_RULE}{did_you_mean(region, REGIONS, n=1)}")
 
 
 def zone_in_region(zone: str, region: str) -> bool:

@@ -19,6 +19,8 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
     """Register every resource of the stack and return the stack outputs (secrets stay secret)."""
     # What the stack uses but does not create is looked up before anything is registered: a missing user or
     # vSwitch is one ConfigError line naming its key, and the components get plain ids.
+    for line in config.warnings(cfg):  # allowed, but probably not meant: shown by `pulumi preview` and offline
+        pulumi.log.warn(line)
     found = lookups.resolve(cfg)
     # Account-wide setup first, when enabled: activation and service-linked roles. The bundles do not depend on it
     # explicitly; activation takes effect account-wide, and PAI creates missing roles on first use anyway.

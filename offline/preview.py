@@ -245,6 +245,8 @@ def main(argv: Optional[list[str]] = None, project_dir: Path = ROOT) -> int:
             print(f"error: {line}", file=sys.stderr)
         return 2
     print(RENDERERS[args.format](plan))
+    for line in plan.warnings:
+        print(f"warning: {line}", file=sys.stderr)
     if args.policy_pack:
         return run_policy_pack(plan)
     return 0

@@ -22,6 +22,7 @@ from typing import Any, Callable, Mapping, Optional
 import pulumi
 from pulumi.runtime import mocks as _mocks
 from pulumi.runtime import rpc
+from pulumi.runtime.proto import engine_pb2
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.settings import configure
 from pulumi.runtime.stack import run_in_stack
@@ -85,6 +86,8 @@ class Plan:
     invokes: list[Invoke]
     outputs: dict[str, Any]
     """Stack outputs, secrets kept wrapped (use `redacted_outputs`)."""
+    warnings: list[str] = field(default_factory=list)
+    """What the program logged as warnings (`pulumi.log.warn`), in order: `pulumi preview` shows them too."""
 
     def by_type(self, type_token: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_token]
@@ -223,6 +226,20 @@ def _alias_to_dict(alias) -> dict[str, Any]:
     return out
 
 
+class RecordingEngine(_mocks.MockEngine):
+    """The mock engine, also keeping the program's warnings and errors for the preview to show."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.warnings: list[str] = []
+
+    def Log(self, request):  # noqa: N802 (gRPC method name)
+        if request.severity == engine_pb2.WARNING:
+            self.warnings.append(request.message)
+            return None
+        return super().Log(request)
+
+
 class RecordingMocks(_mocks.Mocks):
     """Mocks that answer like the provider would for the outputs this project reads, and record every invoke."""
 
@@ -269,12 +286,13 @@ def run(
     mocks = mocks or RecordingMocks()
     mocks.region = (config or {}).get("alicloud:region") or mocks.region
     monitor = RecordingMonitor(mocks)
+    engine = RecordingEngine()
 
     def _in_fresh_context() -> None:
         settings = _mocks.MockSettings(
             monitor=monitor,
             monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
-            engine=_mocks.MockEngine(None),
+            engine=engine,
             project=project,
             stack=stack,
             dry_run=False,
@@ -316,4 +334,5 @@ def run(
         resources=sorted(monitor.registrations, key=lambda r: r.urn),
         invokes=sorted(mocks.invokes, key=lambda i: (i.token, json.dumps(i.args, sort_keys=True, default=str))),
         outputs=dict(monitor.stack_outputs),
+        warnings=list(engine.warnings),
     )
