@@ -16,44 +16,30 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 import pulumi
-import yaml
 
 from . import fakes
 from .diagram import render_dot, render_mermaid
-from .runtime import SECRET, STACK_TYPE, Plan, Registration, config_from_stack_yaml, run
+from .runtime import SECRET, STACK_TYPE, Plan, Registration, run
+from .stackfile import StackFileError, read_project_file, read_stack_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ("tree", "json", "policies", "mermaid", "dot")
 
 
-class StackFileError(Exception):
-    """The stack file is missing or not YAML."""
-
-
 def read_project(project_dir: Path) -> tuple[str, Path]:
-    meta = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
-    return meta["name"], project_dir / meta.get("stackConfigDir", ".")
+    meta = read_project_file(project_dir / "Pulumi.yaml")
+    stack_dir = meta.get("stackConfigDir")
+    return meta["name"], project_dir / (stack_dir if isinstance(stack_dir, str) and stack_dir else ".")
 
 
 def load_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str]]:
+    """The project name and the config map `pulumi preview` would hand the program (see offline/stackfile.py)."""
     project, stack_dir = read_project(project_dir)
     path = stack_dir / f"Pulumi.{stack}.yaml"
     if not path.is_file():
         known = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in stack_dir.glob("Pulumi.*.yaml"))
         raise StackFileError(f"stack {stack!r}: no file {path.relative_to(project_dir)} (stacks: {', '.join(known)})")
-    try:
-        doc = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise StackFileError(f"{path.name}{where}: not valid YAML ({problem})") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("config", {}), dict):
-        raise StackFileError(f"{path.name}: expected a mapping with a 'config' mapping")
-    try:
-        return project, config_from_stack_yaml(project, doc.get("config") or {})
-    except ValueError as e:
-        raise StackFileError(f"{path.name}: {e}") from None
+    return project, read_stack_file(path, project, require_config=True)
 
 
 def program_for(project_dir: Path) -> Callable[[], None]:

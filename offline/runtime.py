@@ -29,6 +29,7 @@ from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _ensure_event_loop
 
 from . import fakes
+from .stackfile import config_from_mapping as config_from_stack_yaml  # noqa: F401  (the one reader's rules)
 
 SECRET = "[secret]"
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -255,20 +256,6 @@ class RecordingMocks(_mocks.Mocks):
         plain = _walk(args.args, None)
         self.invokes.append(Invoke(args.token, plain))
         return fakes.invoke(args.token, plain, self.region)
-
-
-def config_from_stack_yaml(project: str, stack_config: Mapping[str, Any]) -> dict[str, str]:
-    """Turn a stack file's `config:` map into what the CLI hands a program: strings, objects JSON-encoded.
-
-    A key without a namespace belongs to the project, as with `pulumi config set`.
-    """
-    out: dict[str, str] = {}
-    for key, value in (stack_config or {}).items():
-        full = key if ":" in key else f"{project}:{key}"
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            raise ValueError(f"{full}: encrypted secrets cannot be read offline; use a plain placeholder value")
-        out[full] = value if isinstance(value, str) else json.dumps(value)
-    return out
 
 
 def run(

@@ -218,3 +218,56 @@ def test_condition_keys_and_values_of_any_type_are_refused_not_crashed():
             assert str(e).startswith("workspaces[0].policies[0].document: Statement[0]: Condition ")
         else:
             raise AssertionError(f"accepted {cond}")
+
+
+# --- YAML text: the stack-file reader (offline/stackfile.py) in front of the loader -------------------------------
+# Random YAML-ish text and mutated example stack files: the reader returns the CLI's config map or raises
+# StackFileError (one line, at most 200 characters); a map it returns is then loaded or refused with a ConfigError.
+
+import json as _json  # noqa: E402
+
+from conftest import ROOT  # noqa: E402
+from offline.stackfile import StackFileError, read_stack_file  # noqa: E402
+
+YAML_PIECES = ["config:\n", "  ", "    ", "- ", ": ", "pai-platform:", "alicloud:region", "namePrefix", "workspaces",
+               "yes", "no", "~", "007", "0x1F", ".nan", ".inf", "2024-01-01", "&a ", "*a", "<<: ", "!!str ", "!!int ",
+               "'", '"', "[", "]", "{", "}", ",", "\n", "---\n", "#", "secure: v1:x", "\t", "\\", "%YAML 1.2\n", "?"]
+yaml_text = st.lists(st.sampled_from(YAML_PIECES) | st.text(max_size=8), max_size=40).map("".join)
+
+
+def _example_text_mutations():
+    texts = [(ROOT / "stacks" / f"Pulumi.{s}.yaml").read_text() for s in ("dev", "prod", "modelarts")]
+    return st.tuples(st.sampled_from(texts), st.integers(min_value=0, max_value=10_000), st.integers(0, 40),
+                     st.sampled_from(YAML_PIECES) | st.text(max_size=6)).map(
+        lambda t: t[0][: t[1] % (len(t[0]) + 1)] + t[3] + t[0][t[1] % (len(t[0]) + 1) + t[2]:])
+
+
+def _read_or_one_line(tmp_path_factory, text: str) -> None:
+    path = tmp_path_factory.mktemp("y") / "Pulumi.f.yaml"
+    path.write_bytes(text.encode("utf-8", errors="replace"))
+    try:
+        cfg = read_stack_file(path, "pai-platform")
+    except StackFileError as e:
+        msg = str(e)
+        assert "\n" not in msg and len(msg) <= 200 and msg.startswith("Pulumi.f.yaml"), repr(msg)
+        return
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in cfg.items())
+    raw_cfg = {}
+    for k, v in cfg.items():
+        try:
+            raw_cfg[k.split(":", 1)[1] if k.startswith("pai-platform:") else k] = _json.loads(v) if v[:1] in "[{" else v
+        except ValueError:
+            raw_cfg[k] = v
+    _assert_loads_or_one_line_config_error(raw_cfg)
+
+
+@FAST
+@given(yaml_text)
+def test_random_yaml_text_is_read_or_refused_in_one_line(tmp_path_factory, text):
+    _read_or_one_line(tmp_path_factory, text)
+
+
+@FAST
+@given(_example_text_mutations())
+def test_mutated_example_stack_files_are_read_or_refused_in_one_line(tmp_path_factory, text):
+    _read_or_one_line(tmp_path_factory, text)
