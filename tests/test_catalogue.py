@@ -1,30 +1,22 @@
-"""The PAI permission catalogue (components/catalogue.py), checked row by row against the seeds.
+"""The PAI permission catalogue (components/catalogue.py), checked row by row against the seed facts.
 
-Each seed table is written out here by hand AND parsed from the seed text: the parse guards the transcription, the
-transcription guards the parse, and the catalogue must equal both. Dropping or changing a catalogue row fails.
+Each seed table is written out here by hand AND kept as data in tests/seed_facts/ (parsed from the seed text by
+.ci/check_seed_facts.py, which CI runs against the seeds): the data guards the transcription, the transcription
+guards the data, and the catalogue must equal both. Dropping or changing a catalogue row fails.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from components import catalogue, config
 from conftest import base_config, minimal_workspace
+from seed_data import load
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-
-
-def seed_lines(prefix: str) -> list[str]:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def seed_text(prefix: str) -> str:
-    return " ".join(seed_lines(prefix))
-
+SEED_000 = load("000_pai_dependencies.json")
+SEED_002 = load("002_pai_permissions.json")
 
 # Seed names -> catalogue keys (the mapping is ours; the rows are the seed's).
 SEED_MODULES = {"iTAG": "itag", "Designer": "designer", "DSW": "dsw", "DLC": "dlc", "AutoML": "automl", "EAS": "eas",
@@ -68,58 +60,39 @@ TABLE_000 = {
 }
 SEED_000_MODULES = {"AI workspace": "workspace", "iTAG": "itag", "Machine Learning Designer": "designer", "DSW": "dsw",
                     "DLC": "dlc", "EAS": "eas", "AI Computing Asset Management": "assets"}
-SEED_000_SERVICES = {"EventBridge": "eventbridge", "OSS": "oss", "Flink": "flink", "File Storage NAS": "nas",
-                     "API Gateway": "apigateway", "Simple Log Service": "sls", "Virtual Private Cloud (VPC)": "vpc",
-                     "CloudMonitor": "cloudmonitor", "Container Registry": "acr"}
+SEED_000_SERVICES = {"EventBridge": "eventbridge", "OSS": "oss", "MaxCompute": "maxcompute", "Flink": "flink",
+                     "File Storage NAS": "nas", "API Gateway": "apigateway", "Simple Log Service": "sls",
+                     "Virtual Private Cloud (VPC)": "vpc", "CloudMonitor": "cloudmonitor", "Container Registry": "acr"}
 
 
-def parse_002_dependencies() -> dict[str, list[str]]:
-    lines = seed_lines("002")
-    start = lines.index("PAI sub-service")
-    assert lines[start + 1] == "Dependent cloud service"
-    rows: dict[str, list[str]] = {}
-    i = start + 2
-    while lines[i] != "Note":
-        rows[lines[i]] = [s.strip() for s in lines[i + 1].split(",")]
-        i += 2
-    return rows
+def data_002_dependencies() -> dict[str, list[str]]:
+    return {row["sub_service"]: row["services"] for row in SEED_002["dependencies"]["rows"]}
 
 
-def parse_002_activation() -> dict[str, list[str]]:
-    lines = seed_lines("002")
-    start = lines.index("Policy required for activation")
-    end = lines.index("Authorize PAI to access other cloud services")
-    rows: dict[str, list[str]] = {}
-    for i in range(start, end):
-        if lines[i] in SEED_SERVICES and lines[i] not in rows:
-            rows[lines[i]] = [p.strip() for p in lines[i + 1].split(",")]
-    return rows
+def data_002_activation() -> dict[str, list[str]]:
+    return {row["service"]: row["policies"] for row in SEED_002["activation"]["rows"]}
 
 
-def parse_000() -> dict[str, set[str]]:
-    rows: dict[str, set[str]] = {}
-    module = None
-    for line in seed_lines("000"):
-        if line.startswith("PAI module: "):
-            # "general computing resources" is a sub-section of Designer's: it does not start a new module.
-            name = line.removeprefix("PAI module: ")
-            if name in SEED_000_MODULES:
-                module = SEED_000_MODULES[name]
-                rows.setdefault(module, set())
-        elif module and line.startswith("Dependent cloud service: "):
-            rows[module].add(SEED_000_SERVICES[line.removeprefix("Dependent cloud service: ")])
-        elif module and line == "Activate MaxCompute":
-            rows[module].add("maxcompute")
-    return rows
+def data_000() -> dict[str, set[str]]:
+    return {SEED_000_MODULES[m["module"]]: {SEED_000_SERVICES[s["service"]] for s in m["services"]}
+            for m in SEED_000["modules"]}
 
 
-# --- the parse and the transcription agree ------------------------------------------------------------------------
+# --- the data and the transcription agree --------------------------------------------------------------------------
 
 
-def test_seed_tables_parse_to_the_transcription():
-    assert parse_002_dependencies() == TABLE_002_DEPENDENCIES
-    assert parse_002_activation() == TABLE_002_ACTIVATION
-    assert parse_000() == TABLE_000
+def test_seed_tables_data_is_the_transcription():
+    assert data_002_dependencies() == TABLE_002_DEPENDENCIES
+    assert data_002_activation() == TABLE_002_ACTIVATION
+    assert data_000() == TABLE_000
+    assert [m["module"] for m in SEED_000["modules"]] == list(SEED_000_MODULES)
+    # "PAI module: general computing resources" is a sub-section of Designer's, not a module of its own.
+    assert {m["module"]: m["subsections"] for m in SEED_000["modules"] if m["subsections"]} == {
+        "Machine Learning Designer": ["general computing resources"]}
+    # MaxCompute is the one 000 service without a "Dependent cloud service:" heading.
+    assert [(m["module"], s["heading"]) for m in SEED_000["modules"] for s in m["services"]
+            if not s["heading"].startswith("Dependent cloud service: ")] == [
+        ("Machine Learning Designer", "Activate MaxCompute")]
 
 
 # --- modules -> services ------------------------------------------------------------------------------------------
@@ -163,10 +136,15 @@ def test_catalogue_services_are_exactly_the_seed_services_plus_eventbridge():
 
 
 def test_maxcompute_activation_policies_also_in_000_and_usage_needs_the_maxcompute_developer_role():
-    found = re.search(r"grant the (\w+) and (\w+) permissions to the RAM user", seed_text("000"))
-    assert found and catalogue.SERVICES["maxcompute"].activation_policies == found.groups()
-    assert "MaxCompute Developer role" in seed_text("002")
+    found = SEED_000["maxcompute_activation"]
+    assert found["heading"] == "Activate MaxCompute" and found["section"] == "AI development: Machine Learning Designer"
+    assert catalogue.SERVICES["maxcompute"].activation_policies == tuple(found["policies"])
+    assert found["sentence"] == "grant the {} and {} permissions to the RAM user".format(*found["policies"])
+    usage = next(r for r in SEED_002["activation"]["rows"] if r["service"] == "MaxCompute")["usage_authorization"]
+    assert "MaxCompute Developer role" in usage
+    assert SEED_002["activation"]["maxcompute_usage_role"] == "MaxCompute Developer"
     assert catalogue.SERVICES["maxcompute"].usage_role == "PAI.MaxComputeDeveloper"
+    assert catalogue.ROLES["PAI.MaxComputeDeveloper"].console_name == SEED_002["activation"]["maxcompute_usage_role"]
 
 
 def test_eventbridge_activation_policy_is_the_verified_exact_name():
@@ -201,8 +179,10 @@ def test_roles_are_exactly_the_api_role_ids():
 def test_each_role_console_name_is_the_seed_name(role_id):
     name = catalogue.ROLES[role_id].console_name
     assert name.startswith(CONSOLE_NAMES.get(role_id, "Workspace Administrator/Owner"))
-    # 002 lists the console roles by these names.
-    assert name.split(" (")[0] in seed_text("002")
+    # 002 lists the console roles by these names: the member roles, and the MaxCompute Developer role of its
+    # activation table's MaxCompute row.
+    seed_names = {*SEED_002["member_roles"]["roles"], SEED_002["activation"]["maxcompute_usage_role"]}
+    assert name.split(" (")[0] in seed_names
 
 
 def test_only_visitors_are_read_only():
@@ -213,20 +193,22 @@ def test_only_visitors_are_read_only():
 
 
 def test_eas_policies_are_the_seed_pair():
-    text = seed_text("002")
-    mgmt = re.search(r"EAS management permissions: (\w+)\.", text).group(1)
-    ro = re.search(r"EAS read-only permissions: (\w+)\.", text).group(1)
-    assert catalogue.EAS_POLICIES == {"management": mgmt, "read-only": ro}
+    seed = SEED_002["eas_policies"]
+    assert catalogue.EAS_POLICIES == {"management": seed["management"], "read-only": seed["read-only"]}
     assert (catalogue.EAS_FULL_ACCESS, catalogue.EAS_READ_ONLY) == ("AliyunPAIEASFullAccess", "AliyunPAIEASReadOnlyAccess")
 
 
 def test_dataset_acceleration_pair_is_the_seed_pair():
-    found = re.search(r"dataset acceleration only, RAM accounts need the (\w+) and (\w+) permissions", seed_text("002"))
-    assert found and catalogue.DATASET_ACCELERATION_POLICIES == found.groups()
+    found = SEED_002["dataset_acceleration"]
+    assert "dataset acceleration only, RAM accounts need the {} and {} permissions".format(*found["policies"]) in (
+        found["sentence"])
+    assert catalogue.DATASET_ACCELERATION_POLICIES == tuple(found["policies"])
 
 
 def test_pai_full_access_is_admin_only_as_the_seed_warns():
-    assert "can purchase, create, and delete all types of resources" in seed_text("002")
+    warning = SEED_002["full_access_warning"]
+    assert "can purchase, create, and delete all types of resources" in warning["warning"]
+    assert warning["policy"] == SEED_002["activate_and_purchase"]["policy"] == "AliyunPAIFullAccess"
     assert catalogue.PAI_FULL_ACCESS == "AliyunPAIFullAccess"
     assert catalogue.ADMIN_ONLY_POLICIES == {"AliyunPAIFullAccess"}
     ws = minimal_workspace(members=[{"name": "alice", "roles": ["PAI.AlgoDeveloper"],

@@ -1,7 +1,9 @@
-"""The ModelArts catalogue and policy rendering, checked against the seed itself.
+"""The ModelArts catalogue and policy rendering, checked against the seed's tables.
 
-The seed's tables are parsed here, independently of the catalogue: every action of tables 1-14 must be in the
-catalogue under the same table and dependent service, and nothing else may be there.
+The seed's tables are kept as data in tests/seed_facts/004_modelarts_permissions.json (parsed from the seed text by
+.ci/check_seed_facts.py, which CI runs against the seed), independently of the catalogue: every action of tables
+1-14 must be in the catalogue under the same table, scenario and dependent service, in the seed's order, and
+nothing else may be there.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -18,42 +19,28 @@ from hypothesis import strategies as st
 from components.modelarts import catalogue, policy
 from components.modelarts.agency import plan_agency_policies
 from components.modelarts.iam import RoleArgs, plan_policies
+from seed_data import load
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "004_1d05ada3d1d13cde.txt"
+SEED = load("004_modelarts_permissions.json")
 
 # Service names as they appear on their own line in the seed's tables.
 SERVICES = {"IAM", "BSS", "ModelArts", "ModelArts inference", "OBS", "SWR", "ECS", "SFS Turbo", "SMN", "DLI", "MRS",
             "LTS", "CES", "IEF", "DWS", "VPC", "AOM"}
 # The seed's own typos, written out here (not imported) so a wrong fix in the catalogue fails the test.
 TYPOS = {"obs:bucket:ListAllMybuckets": "obs:bucket:ListAllMyBuckets", "ces:metricData:list:": "ces:metricData:list"}
-ACTION_LINE = re.compile(r"^([a-z]+:[A-Za-z*]+:[A-Za-z_*]+:?)(?:\s|$)")
-TABLE_LINE = re.compile(r"^Table (\d+) ")
 
 
-def parse_seed() -> dict[tuple[int, str], set[str]]:
-    """(table, dependent service) -> actions, as the seed lists them (typos fixed by TYPOS)."""
+def seed_rows() -> dict[tuple[int, str], set[str]]:
+    """(table, dependent service) -> actions, as the seed lists them (typos fixed as the data records)."""
     rows: dict[tuple[int, str], set[str]] = defaultdict(set)
-    table, service = None, None
-    for raw in SEED.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        heading = TABLE_LINE.match(line)
-        if heading:
-            table, service = int(heading.group(1)), None
-            continue
-        if table is None:
-            continue
-        if line in SERVICES:
-            service = line
-            continue
-        found = ACTION_LINE.match(line)
-        if found:
-            assert service is not None, f"action before any service in table {table}: {line}"
-            action = found.group(1)
-            rows[(table, service)].add(TYPOS.get(action, action))
+    for table in SEED["tables"]:
+        for row in table["rows"]:
+            if row["actions"]:
+                rows[(table["table"], row["service"])].update(row["actions"])
     return dict(rows)
 
 
-SEED_ROWS = parse_seed()
+SEED_ROWS = seed_rows()
 
 
 def seed_table(table: int) -> set[str]:
@@ -69,9 +56,39 @@ def catalogue_rows(functions) -> dict[tuple[int, str], set[str]]:
     return dict(rows)
 
 
-def test_parser_sees_all_fourteen_tables():
+def test_the_data_has_all_fourteen_tables():
+    assert [t["table"] for t in SEED["tables"]] == list(range(1, 15))
     assert {t for t, _ in SEED_ROWS} == set(range(1, 15))
     assert sum(len(v) for v in SEED_ROWS.values()) > 300
+    assert [t["kind"] for t in SEED["tables"]] == ["user"] * 9 + ["agency"] * 5
+    assert set(SEED["dependent_services"]) == SERVICES
+
+
+def test_the_seed_typos_are_corrected_explicitly():
+    corrections = {c["seed"]: c["corrected"] for c in SEED["corrections"]}
+    assert corrections == TYPOS
+    assert all(c["reason"] and c["tables"] for c in SEED["corrections"])
+    assert {k: fixed for k, (fixed, _) in catalogue.SEED_SPELLING_FIXES.items()} == TYPOS
+    every = {a for t in SEED["tables"] for r in t["rows"] for a in r["actions"]}
+    assert not set(TYPOS) & every and set(TYPOS.values()) <= every
+
+
+def catalogue_entry_rows(functions) -> list[tuple]:
+    return sorted((e.table, e.scenario, e.service, e.actions, e.system_policies, e.mandatory)
+                  for entries in functions.values() for e in entries)
+
+
+def seed_entry_rows(tables) -> list[tuple]:
+    return sorted((t["table"], r["scenario"], r["service"], tuple(r["actions"]), tuple(r["system_policies"]),
+                   r["mandatory"]) for t in SEED["tables"] if t["table"] in tables for r in t["rows"])
+
+
+def test_user_tables_row_by_row_per_scenario_in_seed_order():
+    assert catalogue_entry_rows(catalogue.USER_FUNCTIONS) == seed_entry_rows(range(1, 10))
+
+
+def test_agency_tables_row_by_row_per_scenario_in_seed_order():
+    assert catalogue_entry_rows(catalogue.AGENCY_FUNCTIONS) == seed_entry_rows(range(10, 15))
 
 
 @pytest.mark.parametrize("table", range(1, 10))
@@ -97,9 +114,10 @@ def test_every_seed_action_is_reachable_through_the_public_functions():
 
 def test_system_policies_are_the_seeds_two_and_never_actions():
     assert catalogue.user_system_policies(catalogue.function_keys()) == ["SFS Turbo FullAccess", "SWR Admin"]
-    seed_text = SEED.read_text(encoding="utf-8")
-    for name in ("SWR Admin", "SFS Turbo FullAccess"):
-        assert f"\n{name}\n" in seed_text
+    in_seed = [(t["table"], r["scenario"], r["service"], p, r["actions"])
+               for t in SEED["tables"] for r in t["rows"] for p in r["system_policies"]]
+    assert in_seed == [(3, "Saving an image", "SWR", "SWR Admin", []),
+                       (3, "Mounting an SFS Turbo file system", "SFS Turbo", "SFS Turbo FullAccess", [])]
 
 
 def test_training_jobs_user_actions_are_exactly_table_4():

@@ -1,6 +1,7 @@
 """Resource pool and quota access (components/quota.py, config `quotaAccess`) against seed 003.
 
-The five example policies are parsed out of the seed text itself; each builder must produce the same document:
+The five example policies are the seed's own, kept as data in tests/seed_facts/003_quota_policies.json (parsed from
+the seed text by .ci/check_seed_facts.py, which CI runs against the seeds); each builder must produce the same document:
 the same statements (as parsed JSON, compared as sets of actions and resources, since canonical rendering sorts
 actions and statements and writes a lone "*" resource as a string) and the same canonical bytes.
 """
@@ -8,34 +9,31 @@ actions and statements and writes a lone "*" resource as a string) and the same 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import re
 
 import pytest
 
 from components import config, policy, quota
 from conftest import base_config, minimal_workspace
+from seed_data import load
 
-SEED = next((Path(__file__).resolve().parents[2] / "shared" / "seeds").glob("003_*.txt"))
+SEED = load("003_quota_policies.json")
 T_POLICY = "alicloud:ram/policy:Policy"
 T_GPA = "alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment"
 
 
-def seed_examples() -> list[dict]:
-    """Every JSON policy document in the seed, in order."""
-    text = SEED.read_text(encoding="utf-8")
-    decoder, docs, i = json.JSONDecoder(), [], 0
-    while (i := text.find('{\n"Version"', i)) != -1:
-        doc, end = decoder.raw_decode(text, i)
-        docs.append(doc)
-        i = end
-    return docs
-
-
-EXAMPLES = seed_examples()
+EXAMPLES = [example["policy"] for example in SEED["examples"]]
 
 
 def test_the_seed_has_five_examples():
     assert len(EXAMPLES) == 5
+    assert [example["example"] for example in SEED["examples"]] == [
+        "Manage the resource pool",
+        "Create, scale, and delete root resource quotas",
+        "Manage a root resource quota",
+        "Manage a child resource quota",
+        "Add VPC permissions for Lingjun resource quotas",
+    ]
 
 
 def as_set(doc: dict) -> list[tuple]:
@@ -92,20 +90,35 @@ def test_a_different_id_gives_a_different_document():
 # --- ARN builders (seed 003 "ARN reference") ----------------------------------------------------------------------
 
 
+ARN_ROWS = {row["resource_type"]: row for row in SEED["arn_patterns"]["rows"]}
+
+
 @pytest.mark.parametrize(
-    "built, expected",
+    "resource_type, builder, ident, expected",
     [
-        (quota.resource_group_arn("resourcegroup1"), "acs:pai:*:*:resourcegroup/resourcegroup1"),
-        (quota.all_quotas_arn(), "acs:pai:*:*:quota/*"),
-        (quota.root_quota_arn("quota1"), "acs:pai:*:*:quota/quota1"),
-        (quota.root_quota_children_arn("quota1"), "acs:pai:*:*:quota/quota1/*"),
-        (quota.child_quota_arn("quota1.2"), "acs:pai:*:*:quota/*/quota1.2"),
-        (quota.child_quota_children_arn("quota1.2"), "acs:pai:*:*:quota/*/quota1.2/*"),
+        ("Specific dedicated resource group", quota.resource_group_arn, "resourcegroup1",
+         "acs:pai:*:*:resourcegroup/resourcegroup1"),
+        ("All resource quotas", quota.all_quotas_arn, None, "acs:pai:*:*:quota/*"),
+        ("Specific root resource quota", quota.root_quota_arn, "quota1", "acs:pai:*:*:quota/quota1"),
+        ("Children of a root resource quota", quota.root_quota_children_arn, "quota1", "acs:pai:*:*:quota/quota1/*"),
+        ("Specific child resource quota (any parent)", quota.child_quota_arn, "quota1.2",
+         "acs:pai:*:*:quota/*/quota1.2"),
+        ("Children of a child resource quota (any parent)", quota.child_quota_children_arn, "quota1.2",
+         "acs:pai:*:*:quota/*/quota1.2/*"),
     ],
 )
-def test_arn_builders_match_the_seed_table(built, expected):
+def test_arn_builders_match_the_seed_table(resource_type, builder, ident, expected):
+    built = builder(ident) if ident else builder()
     assert built == expected
-    assert f"{expected} |" in SEED.read_text(encoding="utf-8")  # the table's example column
+    row = ARN_ROWS[resource_type]
+    # The table's example column ("--" where the pattern has no placeholder: the pattern is its own example).
+    assert expected == (row["example"] or row["pattern"])
+    # The pattern column, its placeholder filled with the example's id, is the same ARN.
+    assert re.sub(r"\{(name|quotaId)\}", str(ident), row["pattern"]) == expected
+
+
+def test_the_arn_table_has_the_six_rows_the_builders_cover():
+    assert len(SEED["arn_patterns"]["rows"]) == 6 == len(ARN_ROWS)
 
 
 @pytest.mark.parametrize("bad", ["", "*", "quota/*", "a:b", "q 1", "-q", "q?"])

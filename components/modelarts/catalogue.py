@@ -401,7 +401,7 @@ AGENCY_FUNCTIONS: Mapping[str, tuple[Entry, ...]] = {
     "network-management": (
         _e(14, "Network management (New version)", "VPC", _VPC_NETWORK,
            "Create and delete ModelArts networks, and interconnect VPCs. " + _PROJECT_VIEW),
-        _e(14, "SFS Turbo", "SFS Turbo", _SFS_TURBO_NIC,
+        _e(14, "Network management (New version)", "SFS Turbo", _SFS_TURBO_NIC,
            "Interconnect your network with SFS Turbo. " + _PROJECT_VIEW),
     ),
     "resource-pools": (
