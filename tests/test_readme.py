@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
-from components.config import load
-from conftest import ROOT
+from components.config import load, raw_from_values
+from conftest import PROJECT, ROOT
+from offline.preview import plan_stack
+from offline.stackfile import read_stack_file
 
 README = (ROOT / "README.md").read_text()
 
@@ -22,11 +22,27 @@ def test_quickstart_is_exactly_the_two_commands():
     assert commands == ["make preview", "make test"]
 
 
-def test_annotated_example_is_a_valid_stack_config():
-    example = yaml.safe_load(_blocks(README, "yaml")[0])["config"]
-    raw = {(k if k.startswith("alicloud:") else k.split(":", 1)[1]): v for k, v in example.items()}
-    cfg = load(raw)
+def _stack_examples() -> list[str]:
+    return [b for b in _blocks(README, "yaml") if b.startswith("config:")]
+
+
+def _read_as_the_cli_does(block: str, tmp_path) -> dict[str, str]:
+    path = tmp_path / "Pulumi.readme.yaml"
+    path.write_text(block)
+    return read_stack_file(path, PROJECT)
+
+
+def test_annotated_example_is_a_valid_stack_config(tmp_path):
+    values = _read_as_the_cli_does(_stack_examples()[0], tmp_path)
+    cfg = load(*raw_from_values(PROJECT, values))
     assert cfg.workspaces[0].name == "nlp_dev"
+
+
+def test_international_example_previews_with_its_zone_ids(tmp_path):
+    (example,) = [b for b in _stack_examples() if "ap-southeast-1" in b]
+    plan = plan_stack("readme", ROOT, _read_as_the_cli_does(example, tmp_path))
+    zones = sorted(s.inputs["zoneId"] for s in plan.by_type("alicloud:vpc/switch:Switch"))
+    assert zones == ["ap-southeast-1a", "ap-southeast-1b"] and plan.warnings == []
 
 
 def test_embedded_prod_picture_is_the_current_one():
