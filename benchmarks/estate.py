@@ -1,4 +1,4 @@
-"""Synthetic estates: stack config maps of growing size, valid under `components.config.load`.
+"""Synthetic estates: stack config maps of growing size, valid under `components.core.config.load`.
 
 An estate is `workspaces` PAI workspaces of `members` member slots each. The mix repeats every five workspaces so
 every size holds the same kinds of things:

@@ -1,2 +1,3 @@
-"""pai-platform components: pure modules (catalogue, policy, grants, naming, config) and the Pulumi components
-(network, storage, identity, workspace, bundle) they feed."""
+"""pai-platform components: `core/` (shared: config reading, errors, contract building blocks, the cloud registry),
+then one package per cloud with the same inner shape (`alicloud/`, `huaweicloud/`): contract, plan, resources,
+adapter."""

@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components import account, catalogue, config
+from components.alicloud.plan import catalogue
+from components.alicloud.resources import account
+from components.core import config
 from conftest import DSW_NETWORK, base_config, minimal_workspace, stack_config
 
 T_BOOT = "pai:account:Bootstrap"

@@ -20,7 +20,7 @@ import pulumi
 import pytest
 import yaml
 
-from components.config import ConfigError
+from components.core.errors import ConfigError
 from conftest import ROOT
 from offline import preview
 from offline.runtime import RecordingMocks, run

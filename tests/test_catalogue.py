@@ -11,7 +11,9 @@ import re
 
 import pytest
 
-from components import catalogue, config
+from components.alicloud.plan import catalogue
+from components.core import config
+from components.core.errors import ConfigError
 from conftest import base_config, minimal_workspace
 from seed_data import load
 
@@ -213,7 +215,7 @@ def test_pai_full_access_is_admin_only_as_the_seed_warns():
     assert catalogue.ADMIN_ONLY_POLICIES == {"AliyunPAIFullAccess"}
     ws = minimal_workspace(members=[{"name": "alice", "roles": ["PAI.AlgoDeveloper"],
                                      "systemPolicies": ["AliyunPAIFullAccess"]}])
-    with pytest.raises(config.ConfigError, match=r"members\[0\]\.systemPolicies\[0\]: 'AliyunPAIFullAccess' is admin-only"):
+    with pytest.raises(ConfigError, match=r"members\[0\]\.systemPolicies\[0\]: 'AliyunPAIFullAccess' is admin-only"):
         config.load({k.removeprefix("pai-platform:"): v for k, v in base_config(ws).items()})
 
 

@@ -132,7 +132,8 @@ def test_file_systems_of_a_workspace_share_one_permission_group_per_type(plan_fo
 
 
 def test_nas_permission_groups_are_counted_against_the_region_limit(plan_for):
-    from components.config import ConfigError, load
+    from components.core.config import load
+    from components.core.errors import ConfigError
 
     def ws(i):
         return dict(DSW, name=f"team_{i:02d}", network={"cidr": f"10.{i}.0.0/16", "vswitches": [

@@ -6,7 +6,8 @@ import copy
 
 import pytest
 
-from components.config import ConfigError, load
+from components.core.config import load
+from components.core.errors import ConfigError
 from conftest import DSW_NETWORK, base_config, minimal_workspace, stack_config
 
 

@@ -8,8 +8,9 @@ import copy
 
 import pytest
 
-from components import config, naming
-from components.config import ConfigError, load
+from components.alicloud import naming
+from components.core.config import load
+from components.core.errors import ConfigError
 from conftest import DSW_NETWORK, ROOT, base_config, minimal_workspace
 from offline import preview
 from test_config import raw

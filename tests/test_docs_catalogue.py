@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from components import account, catalogue
+from components.alicloud.plan import catalogue
+from components.alicloud.resources import account
 
 DOC = (Path(__file__).resolve().parents[1] / "docs" / "catalogue.md").read_text(encoding="utf-8")
 

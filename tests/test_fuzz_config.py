@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from components import config, policy
-from components.config import ConfigError, load
+from components.alicloud import contract
+from components.alicloud.plan import policy
+from components.core.config import load
+from components.core.errors import ConfigError
 from conftest import DSW_NETWORK, base_config, minimal_workspace, stack_config
 
 
@@ -41,7 +43,7 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 
 SCHEMA_KEYS = sorted(
-    _aliases(config.StackConfig, set())
+    _aliases(contract.StackConfig, set())
     | {"Version", "Statement", "Effect", "Action", "Resource", "Condition"}
     | set(policy.CONDITION_OPERATORS)
 )

@@ -16,7 +16,7 @@ import grpc
 import pulumi
 import pytest
 
-from components.config import ConfigError
+from components.core.errors import ConfigError
 from conftest import DSW_NETWORK, PROJECT, ROOT, base_config, minimal_workspace
 from offline import fakes, preview
 from offline.runtime import Plan, RecordingMocks, config_from_stack_yaml, run

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.modelarts import catalogue, policy
-from components.modelarts.agency import plan_agency_policies
-from components.modelarts.iam import RoleArgs, plan_policies
+from components.huaweicloud.plan import catalogue, policy
+from components.huaweicloud.resources.agency import plan_agency_policies
+from components.huaweicloud.resources.iam import RoleArgs, plan_policies
 from seed_data import load
 
 SEED = load("004_modelarts_permissions.json")

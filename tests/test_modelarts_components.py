@@ -20,12 +20,12 @@ import pytest
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 
-from components.modelarts import catalogue, policy
-from components.modelarts.agency import AgencyArgs, ModelArtsAgency
-from components.modelarts.bundle import ModelArtsWorkspace, WorkspaceArgs, validate_workspace
-from components.modelarts.iam import Identity, IdentityArgs, MemberArgs, RoleArgs
-from components.modelarts.network import NetworkArgs
-from components.modelarts.storage import BucketArgs, FileSystemArgs
+from components.huaweicloud.plan import catalogue, policy
+from components.huaweicloud.resources.agency import AgencyArgs, ModelArtsAgency
+from components.huaweicloud.resources.bundle import ModelArtsWorkspace, WorkspaceArgs, validate_workspace
+from components.huaweicloud.resources.iam import Identity, IdentityArgs, MemberArgs, RoleArgs
+from components.huaweicloud.resources.network import NetworkArgs
+from components.huaweicloud.resources.storage import BucketArgs, FileSystemArgs
 
 from huawei_tokens import AGENCY, ASSIGNMENT, BUCKET, GET_ROLE, GROUP, MEMBERSHIP, ROLE, SECGROUP, SUBNET, TURBO, USER, VPC
 

@@ -12,7 +12,7 @@ from conftest import ROOT, stack_config
 from offline import preview
 from offline.runtime import Plan
 
-from components.modelarts import catalogue, policy
+from components.huaweicloud.plan import catalogue, policy
 from test_modelarts_catalogue import seed_table
 
 from huawei_tokens import AGENCY, ASSIGNMENT, BUCKET, GROUP, MEMBERSHIP, ROLE, SUBNET, TURBO, USER, VPC
@@ -255,7 +255,7 @@ def test_bad_modelarts_stack_exits_2_with_one_line_naming_the_key(project_with, 
 
 
 def test_bad_config_registers_nothing(plan_for):
-    from components.config import ConfigError
+    from components.core.errors import ConfigError
 
     with pytest.raises(ConfigError, match=r"^workspaces\[0\]\.functions\[0\]"):
         plan_for(modelarts_config(ws(functions=["nope"])))

@@ -13,8 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components import config, grants, naming, policy
-from components.policy import PolicyError, Statement, statement
+from components.alicloud import naming
+from components.alicloud.plan import grants, policy
+from components.core import config
+from components.alicloud.plan.policy import PolicyError, Statement, statement
 
 from conftest import base_config, minimal_workspace
 

@@ -13,7 +13,8 @@ import re
 
 import pytest
 
-from components import config, policy, quota
+from components.alicloud.plan import policy, quota
+from components.core import config
 from conftest import base_config, minimal_workspace
 from seed_data import load
 

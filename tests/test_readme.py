@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from components.config import load, raw_from_values
+from components.core.config import load, raw_from_values
 from conftest import PROJECT, ROOT
 from offline.preview import plan_stack
 from offline.stackfile import read_stack_file

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import baseline, estate
-from components.config import load
+from components.core.config import load
 from offline import graph
 from offline.preview import program_for
 from offline.runtime import Plan, Registration, config_from_stack_yaml, run

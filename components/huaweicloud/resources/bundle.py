@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 
 import pulumi
 
-from . import catalogue
+from ..plan import catalogue
 from .agency import AgencyArgs, ModelArtsAgency, validate_agency
 from .iam import Identity, IdentityArgs, MemberArgs, RoleArgs, validate_identity
 from .network import Network, NetworkArgs, validate_network

@@ -10,14 +10,14 @@ from typing import Any
 
 import pulumi
 
-from ..config import ConfigError
-from .agency import AgencyArgs
-from .bundle import ModelArtsWorkspace, WorkspaceArgs, validate_workspace
-from .config import StackConfig, Workspace
-from .iam import MemberArgs, RoleArgs
-from .network import NetworkArgs
-from .storage import BucketArgs, FileSystemArgs
-from . import catalogue
+from ..core.errors import ConfigError
+from .contract import StackConfig, Workspace
+from .plan import catalogue
+from .resources.agency import AgencyArgs
+from .resources.bundle import ModelArtsWorkspace, WorkspaceArgs, validate_workspace
+from .resources.iam import MemberArgs, RoleArgs
+from .resources.network import NetworkArgs
+from .resources.storage import BucketArgs, FileSystemArgs
 
 CONSOLE = "https://console.huaweicloud.com/modelarts/?region={region}#/dashboard"
 IAM_LOGIN = "https://auth.huaweicloud.com/authui/login.html#/login"

@@ -14,7 +14,7 @@ import pulumi
 import pulumi_random as random
 import pulumi_huaweicloud as huaweicloud
 
-from . import catalogue, policy
+from ..plan import catalogue, policy
 
 # IAM user names: 1-32 characters, letters, digits, spaces, '-' and '_', not starting with a digit
 # (pulumi_huaweicloud 0.0.12, iam.User `name`). We leave out spaces: names become logical-name keys.

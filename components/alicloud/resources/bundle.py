@@ -12,7 +12,8 @@ from typing import Optional
 
 import pulumi
 
-from . import config, grants, naming
+from .. import contract as config, naming
+from ..plan import grants
 from .identity import UserRef, WorkspaceAccess, WorkspaceAccessArgs
 from .lookups import ExistingNetwork
 from .network import Network, NetworkArgs, VSwitchArgs
@@ -73,7 +74,7 @@ class WorkspaceBundle(pulumi.ComponentResource):
                 buckets=tuple(
                     BucketArgs(b.key, naming.bucket_name(prefix, ws.name, b), b.storage_class, b.redundancy_type,
                                b.encryption, b.kms_key_id, b.protect)
-                    for b in grants.effective_buckets(ws)
+                    for b in ws.buckets
                 ),
                 file_systems=tuple(
                     FileSystemArgs(
@@ -86,7 +87,7 @@ class WorkspaceBundle(pulumi.ComponentResource):
                         zone_id=f.zone_id,
                         protect=f.protect,
                     )
-                    for f in grants.effective_file_systems(ws)
+                    for f in ws.file_systems
                 ),
                 subnets=tuple(self.network.subnets) if self.network else (),
                 vpc_id=self.network.vpc_id if self.network else None,

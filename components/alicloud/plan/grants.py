@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from . import catalogue, naming, policy, quota
+from .. import naming
+from . import catalogue, policy, quota
 from .policy import Statement, statement
 
 OSS_RW = ("oss:GetBucketInfo", "oss:ListObjects", "oss:GetObject", "oss:PutObject", "oss:DeleteObject",
@@ -95,7 +96,7 @@ def workspace_grants(prefix: str, ws) -> WorkspaceGrants:
                                 catalogue.activation_policies_for(ws.services),
                                 comment=f"PAI workspace {ws.name}: may activate {', '.join(ws.services)}"))
 
-    buckets = [naming.bucket_name(prefix, ws.name, b) for b in effective_buckets(ws)]
+    buckets = [naming.bucket_name(prefix, ws.name, b) for b in ws.buckets]
     has_nas, has_vpc = ws.needs("nas"), ws.network is not None
     policies: list[PolicySpec] = []
     for writes, key in ((True, "access-rw"), (False, "access-ro")):
@@ -121,24 +122,6 @@ def workspace_grants(prefix: str, ws) -> WorkspaceGrants:
                                    f"quotaAccess[{i}].name"))
     member_sys = {m.name: tuple(m.system_policies) for m in ws.members if m.system_policies}
     return WorkspaceGrants(tuple(groups), tuple(policies), member_sys)
-
-
-def effective_buckets(ws) -> list:
-    """The workspace's buckets; a module that needs OSS with none configured gets one, keyed `data`."""
-    if ws.buckets or not ws.needs("oss"):
-        return list(ws.buckets)
-    from .config import Bucket  # local: config imports this module
-
-    return [Bucket(key="data")]
-
-
-def effective_file_systems(ws) -> list:
-    """The workspace's NAS file systems; a module that needs NAS with none configured gets one, keyed `shared`."""
-    if ws.file_systems or not ws.needs("nas"):
-        return list(ws.file_systems)
-    from .config import FileSystem
-
-    return [FileSystem(key="shared")]
 
 
 def resource_admin_policies(workspaces) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ import pulumi
 import pulumi_alicloud as alicloud
 import pulumi_random as random
 
-from .grants import GroupSpec, PolicySpec
+from ..plan.grants import GroupSpec, PolicySpec
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,12 @@ from typing import Any
 import pulumi
 import pulumi_alicloud as alicloud
 
-from . import config, grants, lookups, naming
-from .account import AccountBootstrap, AccountBootstrapArgs, manual_steps_as_data
-from .bundle import WorkspaceBundle, WorkspaceBundleArgs
-from .identity import UserArgs, Users, UsersArgs
+from . import contract as config, naming
+from .plan import grants
+from .resources import lookups
+from .resources.account import AccountBootstrap, AccountBootstrapArgs, manual_steps_as_data
+from .resources.bundle import WorkspaceBundle, WorkspaceBundleArgs
+from .resources.identity import UserArgs, Users, UsersArgs
 
 CONSOLE = "https://pai.console.aliyun.com/?regionId={region}&workspaceId={id}#/workspace/overview"
 

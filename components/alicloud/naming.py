@@ -23,15 +23,12 @@ from __future__ import annotations
 
 import re
 
+
 WORKSPACE_RE = r"[A-Za-z][_A-Za-z0-9]{2,22}"
 WORKSPACE_RULE = "is not a PAI workspace name (3-23 letters, digits or '_', starting with a letter)"
 RAM_USER_RE = r"[A-Za-z0-9._][A-Za-z0-9._-]{0,63}"
 RAM_USER_RULE = "is not a RAM user name (1-64 letters, digits, '.', '-' or '_', not starting with '-')"
 RAM_GROUP_RE = r"[A-Za-z0-9._-]{1,64}"
-KEY_RE = r"[a-z][a-z0-9-]{0,22}[a-z0-9]|[a-z]"
-KEY_RULE = "is not a key (1-24 lowercase letters, digits or '-', starting with a letter, not ending with '-')"
-PREFIX_RE = r"[a-z][a-z0-9-]{0,14}[a-z0-9]"
-PREFIX_RULE = "is not a name prefix (2-16 lowercase letters, digits or '-', starting with a letter)"
 BUCKET_RE = r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]"
 
 OSS_MAX_TAGS = 10

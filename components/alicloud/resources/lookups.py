@@ -32,7 +32,7 @@ from typing import Any, Callable, TypeVar
 
 import pulumi_alicloud as alicloud
 
-from .config import ConfigError
+from ...core.errors import ConfigError
 
 T = TypeVar("T")
 

@@ -1,141 +1,33 @@
-"""The stack-config contract: read once at the edge, validated completely before any resource is registered.
+"""The Alibaba Cloud PAI stack-config contract: the shape of a stack file and the rules across its fields, checked
+completely before any resource is registered.
 
 Two passes, both pure:
 1. shape: pydantic models (camelCase keys, unknown keys rejected, strict types, per-field cloud limits);
 2. meaning: rules across fields and workspaces (CIDR containment and overlap, zones in the region, modules that
    need a VPC, users shared between workspaces, derived RAM names that must not collide, RAM limits).
-Every failure is one `ConfigError` line: the config path, the bad value, the rule.
+Every failure is one `ConfigError` line: the config path, the bad value, the rule; every mistake at once.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 from typing import Annotated, Any, Literal, Mapping, Optional, Union
 
-import pulumi
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StrictInt,
-    StrictStr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import AfterValidator, Field, StrictBool, StrictInt, StrictStr, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from . import catalogue, grants, naming, policy, quota, regions
-
-PROJECT = "pai-platform"
-
-
-class ConfigError(pulumi.RunError):
-    """A user mistake in the stack config: one line naming the key, the value and the rule.
-
-    A `pulumi.RunError`, so the real CLI prints the message without a traceback.
-    """
-
-    def __init__(self, path: str, message: str) -> None:
-        self.path = path
-        self.message = message
-        super().__init__(f"{path}: {message}" if path else message)
-
-    @property
-    def errors(self) -> list["ConfigError"]:
-        """Every mistake this error reports (itself, or each one of a `ConfigErrors`)."""
-        return [self]
-
-
-MAX_ERRORS = 20
-"""How many mistakes one run reports; the rest are counted ("and N more")."""
-MAX_LINE = 190
-"""The longest error line (200 with the preview's `error: ` in front); longer ones are elided in the middle, never
-at the key."""
-
-
-class ConfigErrors(ConfigError):
-    """Several mistakes at once: one line each, sorted by key path, at most `MAX_ERRORS` lines, then a count."""
-
-    def __init__(self, errors: list[ConfigError]) -> None:
-        unique = {(e.path, e.message): e for e in errors}
-        self._errors = sorted(unique.values(), key=lambda e: (_path_key(e.path), e.message))
-        lines = [clip(str(e)) for e in self._errors[:MAX_ERRORS]]
-        if len(self._errors) > MAX_ERRORS:
-            lines.append(f"... and {len(self._errors) - MAX_ERRORS} more")
-        super().__init__("", "\n".join(lines))
-
-    @property
-    def errors(self) -> list[ConfigError]:
-        return list(self._errors)
-
-
-def raise_all(errors: list[ConfigError]) -> None:
-    """Raise nothing, the one error, or all of them as `ConfigErrors`."""
-    errors = [one for e in errors for one in e.errors]
-    if len(errors) == 1:
-        raise ConfigError(errors[0].path, clip(errors[0].message, MAX_LINE - len(errors[0].path) - 2))
-    if errors:
-        raise ConfigErrors(errors)
-
-
-def clip(line: str, limit: int = MAX_LINE) -> str:
-    """A line cut to `limit` characters, keeping its start (the key) and its end."""
-    if len(line) <= limit:
-        return line
-    keep = limit - 5
-    return f"{line[: keep - keep // 3]} ... {line[len(line) - keep // 3:]}"
-
-
-def _path_key(path: str) -> tuple:
-    """Key paths sorted as a reader expects: `workspaces[2]` before `workspaces[10]`."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\[\]]+", path) if p)
+from ..core import naming as core_naming
+from ..core.contract import Key, Model, errors_of, pattern, unique
+from ..core.errors import ConfigError, Problems, raise_all, show
+from . import naming, regions
+from .plan import catalogue, grants, policy, quota
 
 
 # --- shape --------------------------------------------------------------------------------------------------------
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known_keys(cls, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            allowed = [f.alias or n for n, f in cls.model_fields.items()]
-            for key in data:
-                if key not in allowed:
-                    raise PydanticCustomError(
-                        "unknown_key",
-                        "unknown key (expected one of: {allowed})",
-                        {"key": str(key), "allowed": ", ".join(allowed)},
-                    )
-        return data
-
-
-def _pattern(value: str, regex: str, rule: str) -> str:
-    if not re.fullmatch(regex, value):
-        raise ValueError(rule)
-    return value
-
-
-def _unique(values: list, what: str) -> list:
-    seen = set()
-    for v in values:
-        if v in seen:
-            raise ValueError(f"{what} {v!r} is listed twice")
-        seen.add(v)
-    return values
-
-
-Key = Annotated[StrictStr, AfterValidator(lambda v: _pattern(v, naming.KEY_RE, naming.KEY_RULE))]
-"""A stable key from config (bucket and file-system keys, policy and grant names): it becomes part of logical and
-physical names, so it has one rule everywhere."""
 Zone = StrictStr
 
 
@@ -165,14 +57,14 @@ RoleId = Annotated[StrictStr, AfterValidator(_role)]
 SystemPolicy = Annotated[StrictStr, AfterValidator(_system_policy)]
 
 
-class VSwitchSpec(_Model):
+class VSwitchSpec(Model):
     zone_id: Zone = Field(description="Zone of the vSwitch, e.g. cn-hangzhou-h.")
     cidr: StrictStr = Field(description="vSwitch CIDR block, inside the VPC CIDR (mask 16-29).")
 
     @field_validator("zone_id")
     @classmethod
     def _zone(cls, v: str) -> str:
-        return _pattern(v, r"[a-z]{2}-[a-z0-9-]+-[a-z0-9]+", "is not a zone id such as cn-hangzhou-h")
+        return pattern(v, r"[a-z]{2}-[a-z0-9-]+-[a-z0-9]+", "is not a zone id such as cn-hangzhou-h")
 
     @field_validator("cidr")
     @classmethod
@@ -180,7 +72,7 @@ class VSwitchSpec(_Model):
         return _cidr(v, 16, 29, "vSwitch")
 
 
-class NewNetwork(_Model):
+class NewNetwork(Model):
     """A new VPC for the workspace, with one vSwitch per zone."""
 
     cidr: StrictStr = Field(description="VPC CIDR block, e.g. 10.10.0.0/16 (mask 8-28).")
@@ -192,7 +84,7 @@ class NewNetwork(_Model):
         return _cidr(v, 8, 28, "VPC")
 
 
-class ExistingNetwork(_Model):
+class ExistingNetwork(Model):
     """An existing VPC and vSwitches the workspace uses (nothing network-related is created)."""
 
     vpc_id: StrictStr
@@ -201,14 +93,14 @@ class ExistingNetwork(_Model):
     @field_validator("vpc_id")
     @classmethod
     def _vpc(cls, v: str) -> str:
-        return _pattern(v, r"vpc-[a-z0-9]{6,40}", "is not a VPC id (vpc-...)")
+        return pattern(v, r"vpc-[a-z0-9]{6,40}", "is not a VPC id (vpc-...)")
 
     @field_validator("vswitch_ids")
     @classmethod
     def _vsw(cls, v: list[str]) -> list[str]:
         for s in v:
-            _pattern(s, r"vsw-[a-z0-9]{6,40}", f"{s!r} is not a vSwitch id (vsw-...)")
-        return _unique(v, "vSwitch")
+            pattern(s, r"vsw-[a-z0-9]{6,40}", f"{s!r} is not a vSwitch id (vsw-...)")
+        return unique(v, "vSwitch")
 
 
 RESERVED_CIDRS = tuple(ipaddress.IPv4Network(c) for c in ("100.64.0.0/10", "224.0.0.0/4", "127.0.0.0/8", "169.254.0.0/16"))
@@ -238,7 +130,7 @@ ZRS_STORAGE_CLASSES = ("Standard", "IA", "Archive")
 Infrequent Access (IA), and Archive": https://www.alibabacloud.com/help/en/doc-detail/90589.htm)."""
 
 
-class Bucket(_Model):
+class Bucket(Model):
     """An OSS bucket of the workspace: private, server-side encrypted, versioned, public access blocked."""
 
     key: Key = Field(description="Stable key: the logical name and the default physical-name suffix.")
@@ -271,7 +163,7 @@ NAS_STORAGE_TYPES = {"standard": ("Performance", "Capacity", "Premium"), "extrem
 NAS_PROTOCOLS = {"standard": ("NFS", "SMB"), "extreme": ("NFS",)}
 
 
-class FileSystem(_Model):
+class FileSystem(Model):
     """A NAS file system of the workspace: encrypted, in the workspace's permission group, mounted in each vSwitch."""
 
     key: Key
@@ -287,7 +179,7 @@ class FileSystem(_Model):
     @classmethod
     def _desc(cls, v: Optional[str]) -> Optional[str]:
         if v is not None:
-            _pattern(v, naming.NAS_DESCRIPTION_RE, naming.NAS_DESCRIPTION_RULE)
+            pattern(v, naming.NAS_DESCRIPTION_RE, naming.NAS_DESCRIPTION_RULE)
         return v
 
     @model_validator(mode="after")
@@ -297,13 +189,13 @@ class FileSystem(_Model):
             raise PydanticCustomError(
                 "nas_storage",
                 "storageType {value} is not valid for {fs} NAS (expected one of: {allowed})",
-                {"value": _show(self.storage_type), "fs": fs, "allowed": ", ".join(NAS_STORAGE_TYPES[fs])},
+                {"value": show(self.storage_type), "fs": fs, "allowed": ", ".join(NAS_STORAGE_TYPES[fs])},
             )
         if self.protocol_type not in NAS_PROTOCOLS[fs]:
             raise PydanticCustomError(
                 "nas_protocol",
                 "protocolType {value} is not valid for {fs} NAS (expected one of: {allowed})",
-                {"value": _show(self.protocol_type), "fs": fs, "allowed": ", ".join(NAS_PROTOCOLS[fs])},
+                {"value": show(self.protocol_type), "fs": fs, "allowed": ", ".join(NAS_PROTOCOLS[fs])},
             )
         if fs == "extreme":
             if self.capacity is None or self.zone_id is None:
@@ -315,7 +207,7 @@ class FileSystem(_Model):
         return self
 
 
-class Member(_Model):
+class Member(Model):
     """A workspace member: a RAM user (created, or existing by name) and its PAI workspace roles."""
 
     name: StrictStr = Field(description="RAM user name (1-64: letters, digits, '.', '-', '_'; no leading '-').")
@@ -331,7 +223,7 @@ class Member(_Model):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
-        return _pattern(v, naming.RAM_USER_RE, naming.RAM_USER_RULE)
+        return pattern(v, naming.RAM_USER_RE, naming.RAM_USER_RULE)
 
     @field_validator("display_name")
     @classmethod
@@ -343,12 +235,12 @@ class Member(_Model):
     @field_validator("roles")
     @classmethod
     def _roles(cls, v: list[str]) -> list[str]:
-        return _unique(v, "role")
+        return unique(v, "role")
 
     @field_validator("system_policies")
     @classmethod
     def _system(cls, v: list[str]) -> list[str]:
-        return _unique(v, "system policy")
+        return unique(v, "system policy")
 
     @model_validator(mode="after")
     def _existing(self) -> "Member":
@@ -357,7 +249,7 @@ class Member(_Model):
         return self
 
 
-class CustomPolicy(_Model):
+class CustomPolicy(Model):
     """An extra custom RAM policy for the workspace, attached to the groups of the roles it names."""
 
     name: Key = Field(description="Short name; the RAM policy is <prefix>-<workspace>-<name>.")
@@ -370,7 +262,7 @@ class CustomPolicy(_Model):
     def _roles(cls, v: Optional[list[str]]) -> Optional[list[str]]:
         if v is not None and not v:
             raise ValueError("is empty: the policy would reach nobody; name roles, or drop the key for every role used")
-        return None if v is None else _unique(v, "role")
+        return None if v is None else unique(v, "role")
 
     @field_validator("description")
     @classmethod
@@ -392,7 +284,7 @@ class CustomPolicy(_Model):
         return policy.parse_document(self.document)
 
 
-class QuotaGrant(_Model):
+class QuotaGrant(Model):
     """Access to PAI resource pools or resource quotas (seed 003) for the RAM groups of the roles it names."""
 
     name: Key = Field(description="Stable key; the RAM policy is <prefix>-<workspace>-quota-<name>.")
@@ -416,7 +308,7 @@ class QuotaGrant(_Model):
     def _groups(cls, v: list[str]) -> list[str]:
         for g in v:
             quota.check_id(g, "resource group name")
-        return _unique(v, "resource group")
+        return unique(v, "resource group")
 
     @field_validator("quota_id")
     @classmethod
@@ -426,14 +318,14 @@ class QuotaGrant(_Model):
     @field_validator("roles")
     @classmethod
     def _roles(cls, v: list[str]) -> list[str]:
-        return _unique(v, "role")
+        return unique(v, "role")
 
     def statements(self) -> list[policy.Statement]:
         return quota.statements_for(self.scenario, resource_groups=self.resource_groups, quota_id=self.quota_id,
                                     lingjun_vpc=self.lingjun_vpc)
 
 
-class Workspace(_Model):
+class Workspace(Model):
     """One team's PAI workspace and everything it depends on."""
 
     name: StrictStr = Field(description="PAI workspace name: 3-23 letters, digits, '_', starting with a letter.")
@@ -452,7 +344,7 @@ class Workspace(_Model):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
-        return _pattern(v, naming.WORKSPACE_RE, naming.WORKSPACE_RULE)
+        return pattern(v, naming.WORKSPACE_RE, naming.WORKSPACE_RULE)
 
     @field_validator("description")
     @classmethod
@@ -464,7 +356,7 @@ class Workspace(_Model):
     @field_validator("env_types")
     @classmethod
     def _env(cls, v: list[str]) -> list[str]:
-        _unique(v, "env type")
+        unique(v, "env type")
         if "prod" not in v:
             raise ValueError("envTypes must include 'prod' (['prod'] simple mode, ['dev', 'prod'] standard mode)")
         return sorted(v)
@@ -472,7 +364,22 @@ class Workspace(_Model):
     @field_validator("modules")
     @classmethod
     def _modules(cls, v: list[str]) -> list[str]:
-        return _unique(v, "module")
+        return unique(v, "module")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        """The storage the modules need and the stack file leaves out: one bucket keyed `data` when a module needs
+        OSS, one file system keyed `shared` when a module needs NAS (filled in here, so every reader of the
+        contract, the planning layer and the adapter see the same list)."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("modules"), list):
+            return data
+        services = catalogue.services_for(m for m in data["modules"] if isinstance(m, str) and m in catalogue.MODULES)
+        filled = dict(data)
+        for key, service, default in (("buckets", "oss", {"key": "data"}), ("fileSystems", "nas", {"key": "shared"})):
+            if not data.get(key) and service in services:
+                filled[key] = [default]
+        return filled
 
     @field_validator("network", mode="before")
     @classmethod
@@ -493,7 +400,7 @@ class Workspace(_Model):
         return service in self.services
 
 
-class AccountBootstrap(_Model):
+class AccountBootstrap(Model):
     """Once-per-account setup (components/account.py). Off by default: stacks sharing an account must not fight
     over it, and service activation happens during `pulumi preview` too (invokes run on preview)."""
 
@@ -502,9 +409,10 @@ class AccountBootstrap(_Model):
     service_linked_roles: StrictBool = Field(True, description="Create PAI's verified service-linked roles.")
 
 
-class StackConfig(_Model):
+class StackConfig(Model):
     """The whole stack: settings shared by every workspace, and the workspaces."""
 
+    cloud: Literal["alicloud"] = Field("alicloud", description="The cloud of this stack (the default).")
     region: StrictStr = Field(alias="alicloud:region")
     name_prefix: StrictStr = Field(description="Prefix of every physical name (lowercase letters, digits, '-').")
     tags: dict[StrictStr, StrictStr] = Field(default_factory=dict)
@@ -519,7 +427,7 @@ class StackConfig(_Model):
     @field_validator("name_prefix")
     @classmethod
     def _prefix(cls, v: str) -> str:
-        return _pattern(v, naming.PREFIX_RE, naming.PREFIX_RULE)
+        return pattern(v, core_naming.PREFIX_RE, core_naming.PREFIX_RULE)
 
     @field_validator("tags")
     @classmethod
@@ -534,27 +442,9 @@ class StackConfig(_Model):
 # --- meaning ------------------------------------------------------------------------------------------------------
 
 
-class _Problems:
-    """The mistakes found so far; checks go on after each one, so a stack file's mistakes are all shown at once."""
-
-    def __init__(self) -> None:
-        self.errors: list[ConfigError] = []
-
-    def add(self, path: str, value: Any, rule: str) -> None:
-        shown = "" if value is None else f"{_show(value)} "
-        self.errors.append(ConfigError(path, f"{shown}{rule}"))
-
-    def first(self, seen: dict[str, str], key: str, path: str, value: Any, rule: str) -> None:
-        """Record `path` as the first use of `key`, or add the mistake of using it again."""
-        if key in seen:
-            self.add(path, value, f"{rule} (first at {seen[key]})")
-        else:
-            seen[key] = path
-
-
 def _check_meaning(cfg: StackConfig) -> list[ConfigError]:
     """Rules across fields, workspaces and the stack; every mistake found, none raised."""
-    out = _Problems()
+    out = Problems()
     seen_ws: dict[str, str] = {}
     seen_buckets: dict[str, str] = {}
     seen_policy_names: dict[str, str] = {}
@@ -567,7 +457,7 @@ def _check_meaning(cfg: StackConfig) -> list[ConfigError]:
         seen_ws[ws.name.lower()] = f"{wp}.name"
         _check_network(out, cfg, ws, wp)
         _check_storage(out, cfg, ws, wp, seen_buckets)
-        nas_groups += len({f.file_system_type for f in grants.effective_file_systems(ws)})
+        nas_groups += len({f.file_system_type for f in ws.file_systems})
         if nas_groups > naming.MAX_NAS_ACCESS_GROUPS:
             out.add(f"{wp}.fileSystems", None, f"the stack would need {nas_groups} NAS permission groups (one per "
                     f"workspace and file-system type); NAS allows {naming.MAX_NAS_ACCESS_GROUPS} per account and region")
@@ -581,7 +471,7 @@ def _check_meaning(cfg: StackConfig) -> list[ConfigError]:
     return out.errors
 
 
-def _check_storage(out: _Problems, cfg: StackConfig, ws: Workspace, wp: str, seen_buckets: dict[str, str]) -> None:
+def _check_storage(out: Problems, cfg: StackConfig, ws: Workspace, wp: str, seen_buckets: dict[str, str]) -> None:
     for bi, b in enumerate(ws.buckets):
         bp = f"{wp}.buckets[{bi}]"
         if _dup_key(out, ws.buckets[:bi], b.key, f"{bp}.key", "bucket"):
@@ -605,7 +495,7 @@ def _check_storage(out: _Problems, cfg: StackConfig, ws: Workspace, wp: str, see
         out.add(f"{wp}.fileSystems", len(ws.file_systems), f"no chosen module needs NAS (modules: {', '.join(ws.modules)})")
 
 
-def _check_grants(out: _Problems, cfg: StackConfig, ws: Workspace, wp: str, seen_policy_names: dict[str, str]) -> None:
+def _check_grants(out: Problems, cfg: StackConfig, ws: Workspace, wp: str, seen_policy_names: dict[str, str]) -> None:
     """Custom policies and quota grants: unique names, roles that someone holds, RAM's per-group limits."""
     role_ids = {r for m in ws.members for r in m.roles}
     renderable = True  # the RAM limits below count rendered policies; a duplicate name would only repeat itself
@@ -647,7 +537,7 @@ def _check_grants(out: _Problems, cfg: StackConfig, ws: Workspace, wp: str, seen
                     f"(RAM allows {naming.MAX_SYSTEM_POLICIES_PER_GROUP})")
 
 
-def _check_users(out: _Problems, cfg: StackConfig) -> None:
+def _check_users(out: Problems, cfg: StackConfig) -> None:
     """A user named in several workspaces is one RAM user: one spelling (RAM names ignore case), the same
     attributes, and RAM's limits counted over every group and policy the stack gives it."""
     first: dict[str, tuple[str, Member]] = {}
@@ -684,7 +574,7 @@ def _check_users(out: _Problems, cfg: StackConfig) -> None:
                         f"directly; RAM allows {naming.MAX_SYSTEM_POLICIES_PER_USER} per user")
 
 
-def _check_network(out: _Problems, cfg: StackConfig, ws: Workspace, wp: str) -> None:
+def _check_network(out: Problems, cfg: StackConfig, ws: Workspace, wp: str) -> None:
     net = ws.network
     if ws.needs("vpc") and net is None:
         needing = [m for m in ws.modules if "vpc" in catalogue.MODULES[m].services]
@@ -712,17 +602,12 @@ def _check_network(out: _Problems, cfg: StackConfig, ws: Workspace, wp: str) -> 
             placed.append((sub, vi))
 
 
-def _dup_key(out: _Problems, previous: list, key: str, path: str, what: str, attr: str = "key") -> bool:
+def _dup_key(out: Problems, previous: list, key: str, path: str, what: str, attr: str = "key") -> bool:
     """Add the mistake of reusing `key` among `previous`; whether it was reused."""
     if any(getattr(p, attr) == key for p in previous):
         out.add(path, key, f"{what} {attr} is used twice in this workspace")
         return True
     return False
-
-
-def _fail(path: str, value: Any, rule: str) -> None:
-    shown = "" if value is None else f"{_show(value)} "
-    raise ConfigError(path, f"{shown}{rule}")
 
 
 def warnings(cfg: StackConfig) -> list[str]:
@@ -745,129 +630,18 @@ def warnings(cfg: StackConfig) -> list[str]:
 
 # --- errors -------------------------------------------------------------------------------------------------------
 
-_TYPE_NAMES = {
-    "string_type": "a string",
-    "bool_type": "true or false",
-    "int_type": "an integer",
-    "list_type": "a list",
-    "dict_type": "a mapping",
-    "model_type": "a mapping",
-    "model_attributes_type": "a mapping",
-}
-
-
-def _path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in ("NewNetwork", "ExistingNetwork") or str(part).startswith("function-"):
-            continue
-        else:
-            # A key is shown as written unless it holds line breaks or other unprintables: the error stays one line.
-            text = str(part)
-            out += ("." if out else "") + (text if text.isprintable() else repr(text))
-    return out
-
-
-def _one_line(err: Mapping[str, Any]) -> ConfigError:
-    loc = tuple(err["loc"])
-    kind = err["type"]
-    value = err.get("input")
-    ctx = err.get("ctx") or {}
-    if kind == "unknown_key":
-        return ConfigError(_path(loc + (ctx["key"],)), f"unknown key (expected one of: {ctx['allowed']})")
-    if kind == "missing":
-        return ConfigError(_path(loc), "is required")
-    if kind in _TYPE_NAMES:
-        return ConfigError(_path(loc), f"{_show(value)} is not {_TYPE_NAMES[kind]}")
-    if kind == "literal_error":
-        return ConfigError(_path(loc), f"{_show(value)} is not one of: {ctx.get('expected', '')}")
-    if kind == "too_short":
-        return ConfigError(_path(loc), f"needs at least {ctx.get('min_length')} item(s)")
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    if kind == "value_error" and not msg.startswith("'") and isinstance(value, (str, int)) and not isinstance(value, bool):
-        msg = f"{_show(value)} {msg}"
-    return ConfigError(_path(loc), msg)
-
-
-def _show(value: Any) -> str:
-    """A value as an error shows it: its repr, shortened so the error stays one readable line."""
-    text = repr(value).replace("\n", " ")
-    return text if len(text) <= 60 else text[:56] + "...'"
-
-
-CLOUDS = ("alicloud", "huaweicloud")
-PROVIDER_NAMESPACES = ("alicloud", "huaweicloud", "random")
-"""Config namespaces of the providers this project uses; any other namespace is someone else's, unless it is a
-near miss of one of these or of the project's own (see `check_namespaces`)."""
-
-
-def check_namespaces(keys, project: str = PROJECT) -> list[ConfigError]:
-    """A key whose namespace is a near miss of the project's or a provider's (`pai-platfrom:tags`, `pai_platform:`,
-    `alicoud:region`) is a mistake: Pulumi would hand it to nobody, and the setting would silently vanish."""
-    known = (project, *PROVIDER_NAMESPACES)
-    out = []
-    for key in sorted(keys):
-        ns = key.partition(":")[0]
-        if ns in known:
-            continue
-        folded = ns.lower().replace("_", "-")
-        close = [k for k in known if folded == k or _distance(folded, k) <= 2]
-        if close:
-            out.append(ConfigError(key if key.isprintable() else repr(key),
-                                   f"namespace {ns!r} is not this project's (did you mean: {close[0]}:?); "
-                                   "a key in another namespace reaches no setting"))
-    return out
-
-
-def _distance(a: str, b: str) -> int:
-    """Levenshtein edit distance."""
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
-    return row[-1]
-
-
-def load(raw: Mapping[str, Any], foreign_keys=(), project: str = PROJECT) -> StackConfig:
-    """Validate a raw config mapping (camelCase keys, `alicloud:region` included). Raises ConfigError only: one
-    line per mistake, every mistake at once (`ConfigErrors`), before anything is registered.
-
-    `foreign_keys` are the stack's config keys in other namespaces (full `ns:key` form), checked for near misses of
-    the project's namespace. The stack-wide key `cloud` picks the contract: `alicloud` (PAI, the default) or
-    `huaweicloud` (ModelArts, see `components.modelarts.config`, which returns its own StackConfig).
-    """
-    if not isinstance(raw, Mapping):
-        raise ConfigError("", "the stack config must be a mapping")
-    namespace_errors = check_namespaces(foreign_keys, project)
-    cloud = raw.get("cloud", "alicloud")
-    if cloud not in CLOUDS:
-        raise_all([*namespace_errors, ConfigError("cloud", f"{_show(cloud)} is not one of: {', '.join(CLOUDS)}")])
-    if cloud == "huaweicloud":
-        from .modelarts.config import load as load_modelarts  # lazy: PAI stacks never need it
-
-        raise_all(namespace_errors)
-        return load_modelarts(raw)  # type: ignore[return-value]
-    raw = {k: v for k, v in raw.items() if k != "cloud"}
-    errors = list(namespace_errors)
+def load(raw: Mapping[str, Any]) -> StackConfig:
+    """Validate a raw PAI config mapping (camelCase keys, `alicloud:region` whole). Raises ConfigError only: every
+    mistake at once, one line each."""
     try:
         cfg = StackConfig.model_validate(raw)
     except ValidationError as e:
-        errors += errors_of(e)
-        errors += _meaning_of_valid_workspaces(raw, e)
-        raise_all(errors)
-        raise AssertionError("unreachable")  # raise_all raised: there was at least one error
+        raise_all(errors_of(e) + _meaning_of_valid_workspaces(raw, e))
+        raise AssertionError("unreachable: a ValidationError holds at least one error") from None
     except (TypeError, ValueError, policy.PolicyError) as e:  # defensive: never a traceback for user input
         raise ConfigError("", f"invalid stack config ({e})") from None
-    raise_all(errors + _check_meaning(cfg))
+    raise_all(_check_meaning(cfg))
     return cfg
-
-
-def errors_of(e: ValidationError) -> list[ConfigError]:
-    """Every shape mistake pydantic found, one `ConfigError` each."""
-    return [_one_line(err) for err in e.errors()]
 
 
 def _meaning_of_valid_workspaces(raw: Mapping[str, Any], e: ValidationError) -> list[ConfigError]:
@@ -898,41 +672,3 @@ def _meaning_of_valid_workspaces(raw: Mapping[str, Any], e: ValidationError) -> 
     return [ConfigError(renumber(x.path), renumber(x.message)) for x in _check_meaning(partial)]
 
 
-def config_from_pulumi() -> tuple[str, dict[str, str]]:
-    """The project's name and every config key (full `ns:key` form) with its value, as the running program sees
-    them: the CLI hands every value over as a string, objects JSON-encoded."""
-    from pulumi.runtime import config as rc
-
-    return pulumi.get_project(), {**rc.get_config_env(), **rc.CONFIG.get()}
-
-
-def raw_from_values(project: str, values: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
-    """Split config values into this project's keys (namespace dropped, objects decoded; `alicloud:region` and
-    `huaweicloud:region` kept whole) and the full keys of every other namespace."""
-    raw: dict[str, Any] = {}
-    foreign: list[str] = []
-    for key, value in values.items():
-        ns, _, name = key.partition(":")
-        if ns == project:
-            raw[name.split(":", 1)[-1]] = _decode(value)
-        elif key in ("alicloud:region", "huaweicloud:region"):
-            raw[key] = value
-        else:
-            foreign.append(key)
-    return raw, foreign
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("[", "{"):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
-
-
-def load_from_pulumi() -> StackConfig:
-    """The stack's config as the running program sees it, validated (see `load`)."""
-    project, values = config_from_pulumi()
-    raw, foreign = raw_from_values(project, values)
-    return load(raw, foreign_keys=foreign, project=project)

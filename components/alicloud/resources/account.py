@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Optional
 import pulumi
 import pulumi_alicloud as alicloud
 
-from . import catalogue
+from ..plan import catalogue
 
 PAI_AUTHORIZE = "PAI console > Activation & Authorization > Dependent Services"  # seed 002, 'Authorize PAI to access'
 

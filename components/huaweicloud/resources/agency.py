@@ -18,7 +18,7 @@ from typing import Mapping, Optional, Sequence
 import pulumi
 import pulumi_huaweicloud as huaweicloud
 
-from . import catalogue, policy
+from ..plan import catalogue, policy
 
 # Agency names: 1-64 characters (pulumi_huaweicloud 0.0.12, iam.Agency `name`).
 _AGENCY_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

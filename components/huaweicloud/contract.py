@@ -1,6 +1,6 @@
 """The stack-config contract for a Huawei Cloud ModelArts stack (`cloud: huaweicloud`). Pure: no Pulumi resources.
 
-The same shape as the PAI contract (`components.config`) wherever the concept is the same: `namePrefix`, `tags`,
+The same shape as the PAI contract (`components.alicloud.contract`) wherever the concept is the same: `namePrefix`, `tags`,
 `workspaces[].name/description/members[].name/roles/consoleLogin/existing`, `buckets[].key`,
 `fileSystems[].key/zoneId/capacity`, `network.cidr`. ModelArts-specific keys where it differs:
 
@@ -25,10 +25,11 @@ from typing import Any, Literal, Mapping, Optional
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, field_validator, model_validator
 
-from .. import naming
-from ..config import ConfigError, Key, _fail, _Model, _one_line, _pattern, _unique
-from . import catalogue
-from .storage import _is_ip
+from ..core import naming
+from ..core.contract import Key, Model as _Model, one_line as _one_line, pattern as _pattern, unique as _unique
+from ..core.errors import ConfigError, fail as _fail
+from .plan import catalogue
+from .resources.storage import _is_ip
 
 CLOUD = "huaweicloud"
 
