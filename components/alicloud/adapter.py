@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import pulumi
 import pulumi_alicloud as alicloud
@@ -11,7 +11,19 @@ from . import contract as config, naming
 from .plan import grants
 from .resources import lookups
 from .resources.account import AccountBootstrap, AccountBootstrapArgs, manual_steps_as_data
-from .resources.bundle import WorkspaceBundle, WorkspaceBundleArgs
+from .resources.bundle import (
+    BundleBucket,
+    BundleFileSystem,
+    BundleMember,
+    BundlePolicy,
+    BundleQuotaGrant,
+    NewNetworkArgs,
+    WorkspaceBundle,
+    WorkspaceBundleArgs,
+)
+from .resources.identity import UserRef
+from .resources.lookups import ExistingNetwork
+from .resources.network import VSwitchArgs
 from .resources.identity import UserArgs, Users, UsersArgs
 
 CONSOLE = "https://pai.console.aliyun.com/?regionId={region}&workspaceId={id}#/workspace/overview"
@@ -54,9 +66,7 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
         ),
     )
     bundles = {
-        ws.name: WorkspaceBundle(
-            ws.name, WorkspaceBundleArgs(ws, cfg.name_prefix, users.users, cfg.tags, found.networks.get(ws.name))
-        )
+        ws.name: WorkspaceBundle(ws.name, bundle_args(cfg, ws, users.users, found.networks.get(ws.name)))
         for ws in cfg.workspaces
     }
     account = alicloud.get_account_output()
@@ -94,3 +104,32 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
         if u.access_key_id is not None
     }
     return outputs
+
+
+def bundle_args(cfg: config.StackConfig, ws: config.Workspace, users: dict[str, UserRef],
+                existing_network: Optional[ExistingNetwork]) -> WorkspaceBundleArgs:
+    """One workspace of the stack file as the bundle component's arguments (the contract has filled in defaults)."""
+    net = ws.network if isinstance(ws.network, config.NewNetwork) else None
+    return WorkspaceBundleArgs(
+        name=ws.name,
+        description=ws.description,
+        modules=tuple(ws.modules),
+        name_prefix=cfg.name_prefix,
+        users=users,
+        members=tuple(BundleMember(m.name, tuple(m.roles), m.activator, tuple(m.system_policies)) for m in ws.members),
+        display_name=ws.display_name,
+        env_types=tuple(ws.env_types),
+        network=NewNetworkArgs(net.cidr, tuple(VSwitchArgs(v.zone_id, v.cidr) for v in net.vswitches)) if net else None,
+        existing_network=existing_network,
+        buckets=tuple(BundleBucket(b.key, b.name, b.storage_class, b.redundancy_type, b.encryption, b.kms_key_id, b.protect)
+                      for b in ws.buckets),
+        file_systems=tuple(BundleFileSystem(f.key, f.file_system_type, f.protocol_type, f.storage_type, f.capacity,
+                                            f.zone_id, f.description, f.protect) for f in ws.file_systems),
+        policies=tuple(BundlePolicy(p.name, tuple(p.statements), tuple(p.roles) if p.roles is not None else None,
+                                    p.description) for p in ws.policies),
+        quota_access=tuple(BundleQuotaGrant(q.name, q.scenario, tuple(q.roles), tuple(q.resource_groups), q.quota_id,
+                                            q.lingjun_vpc) for q in ws.quota_access),
+        protect=ws.protect,
+        stack_tags=cfg.tags,
+        region=cfg.region,
+    )

@@ -10,227 +10,123 @@ Every failure is one `ConfigError` line: the config path, the bad value, the rul
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from typing import Annotated, Any, Literal, Mapping, Optional, Union
 
 from pydantic import AfterValidator, Field, StrictBool, StrictInt, StrictStr, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
-from pydantic_core import PydanticCustomError
 
 from ..core import naming as core_naming
 from ..core.contract import Key, Model, errors_of, pattern, unique
-from ..core.errors import ConfigError, Problems, raise_all, show
-from . import naming, regions
+from ..core.errors import ConfigError, Problems, raise_all
+from . import naming, regions, rules
 from .plan import catalogue, grants, policy, quota
 
 
 # --- shape --------------------------------------------------------------------------------------------------------
+# Each field rule is a function of `rules.py` (or `naming.py`), shared with the components: `_rule` makes a pydantic
+# validator of it.
 
 
-Zone = StrictStr
+def _rule(check):
+    """A pydantic after-validator from a rule function that raises ValueError(rule) and may return a new value."""
+
+    def validate(v: Any) -> Any:
+        out = check(v)
+        return v if out is None else out
+
+    return AfterValidator(validate)
 
 
-def _module(v: str) -> str:
-    if v not in catalogue.MODULES:
-        raise ValueError(f"is not a PAI module (expected one of: {', '.join(catalogue.MODULES)})")
-    return v
+def _optional(check):
+    return lambda v: v if v is None else check(v)
 
 
-def _role(v: str) -> str:
-    if v not in catalogue.ROLES:
-        raise ValueError(f"is not a PAI workspace role (expected one of: {', '.join(catalogue.ROLES)})")
-    return v
-
-
-def _system_policy(v: str) -> str:
-    if v not in catalogue.SYSTEM_POLICIES:
-        raise ValueError(f"is not a system policy this project knows (names are case-sensitive)"
-                         f"{regions.did_you_mean(v, catalogue.SYSTEM_POLICIES, n=1)}")
-    if v in catalogue.ADMIN_ONLY_POLICIES:
-        raise ValueError("is admin-only: set resourceAdmin: true instead")
-    return v
-
-
-ModuleKey = Annotated[StrictStr, AfterValidator(_module)]
-RoleId = Annotated[StrictStr, AfterValidator(_role)]
-SystemPolicy = Annotated[StrictStr, AfterValidator(_system_policy)]
+Zone = Annotated[StrictStr, _rule(rules.check_zone_id)]
+ModuleKey = Annotated[StrictStr, _rule(rules.check_module)]
+RoleId = Annotated[StrictStr, _rule(rules.check_role)]
+SystemPolicy = Annotated[StrictStr, _rule(rules.check_system_policy)]
 
 
 class VSwitchSpec(Model):
-    zone_id: Zone = Field(description="Zone of the vSwitch, e.g. cn-hangzhou-h.")
-    cidr: StrictStr = Field(description="vSwitch CIDR block, inside the VPC CIDR (mask 16-29).")
-
-    @field_validator("zone_id")
-    @classmethod
-    def _zone(cls, v: str) -> str:
-        return pattern(v, r"[a-z]{2}-[a-z0-9-]+-[a-z0-9]+", "is not a zone id such as cn-hangzhou-h")
-
-    @field_validator("cidr")
-    @classmethod
-    def _cidr(cls, v: str) -> str:
-        return _cidr(v, 16, 29, "vSwitch")
+    zone_id: Zone = Field(description="Zone of the vSwitch, e.g. cn-hangzhou-h or ap-southeast-1a.")
+    cidr: Annotated[StrictStr, _rule(lambda v: rules.check_cidr(v, "vSwitch"))] = Field(
+        description="vSwitch CIDR block, inside the VPC CIDR (mask 16-29).")
 
 
 class NewNetwork(Model):
     """A new VPC for the workspace, with one vSwitch per zone."""
 
-    cidr: StrictStr = Field(description="VPC CIDR block, e.g. 10.10.0.0/16 (mask 8-28).")
+    cidr: Annotated[StrictStr, _rule(lambda v: rules.check_cidr(v, "VPC"))] = Field(
+        description="VPC CIDR block, e.g. 10.10.0.0/16 (mask 8-28).")
     vswitches: list[VSwitchSpec] = Field(min_length=1, description="One vSwitch per zone, inside `cidr`.")
-
-    @field_validator("cidr")
-    @classmethod
-    def _cidr(cls, v: str) -> str:
-        return _cidr(v, 8, 28, "VPC")
 
 
 class ExistingNetwork(Model):
     """An existing VPC and vSwitches the workspace uses (nothing network-related is created)."""
 
-    vpc_id: StrictStr
-    vswitch_ids: list[StrictStr] = Field(min_length=1)
-
-    @field_validator("vpc_id")
-    @classmethod
-    def _vpc(cls, v: str) -> str:
-        return pattern(v, r"vpc-[a-z0-9]{6,40}", "is not a VPC id (vpc-...)")
+    vpc_id: Annotated[StrictStr, _rule(rules.check_vpc_id)] = Field(description="Id of the existing VPC (vpc-...).")
+    vswitch_ids: list[StrictStr] = Field(min_length=1, description="Ids of its vSwitches the workspace uses (vsw-...).")
 
     @field_validator("vswitch_ids")
     @classmethod
     def _vsw(cls, v: list[str]) -> list[str]:
         for s in v:
-            pattern(s, r"vsw-[a-z0-9]{6,40}", f"{s!r} is not a vSwitch id (vsw-...)")
+            rules.check_vswitch_id(s)
         return unique(v, "vSwitch")
-
-
-RESERVED_CIDRS = tuple(ipaddress.IPv4Network(c) for c in ("100.64.0.0/10", "224.0.0.0/4", "127.0.0.0/8", "169.254.0.0/16"))
-"""Blocks a VPC or vSwitch may not use, nor any block inside them (alicloud_vpc `cidr_block`: "cannot use
-100.64.0.0/10, 224.0.0.0/4, 127.0.0.0/8, 169.254.0.0/16 and their subnets"; blocks starting with 0 are refused too)."""
-
-
-def _cidr(v: str, shortest: int, longest: int, what: str) -> str:
-    """A CIDR block with no host bits set and a mask the cloud accepts for `what` (VPC /8-/28, vSwitch /16-/29:
-    SDK vpc/network.py, vpc/switch.py), outside the reserved blocks."""
-    try:
-        net = ipaddress.IPv4Network(v, strict=True)
-    except ValueError:
-        raise ValueError("is not an IPv4 network in CIDR form with no host bits set (e.g. 10.0.0.0/16)") from None
-    if not shortest <= net.prefixlen <= longest:
-        raise ValueError(f"{what} CIDR mask must be between /{shortest} and /{longest}")
-    reserved = next((r for r in RESERVED_CIDRS if net.subnet_of(r)), None)
-    if reserved is not None:
-        raise ValueError(f"lies in the reserved block {reserved}, which Alibaba Cloud refuses for a {what}")
-    if net.network_address.packed[0] == 0:
-        raise ValueError(f"starts with 0, which Alibaba Cloud refuses for a {what}")
-    return v
-
-
-ZRS_STORAGE_CLASSES = ("Standard", "IA", "Archive")
-"""Storage classes zone-redundant storage supports ("ZRS supports the following storage classes: Standard,
-Infrequent Access (IA), and Archive": https://www.alibabacloud.com/help/en/doc-detail/90589.htm)."""
 
 
 class Bucket(Model):
     """An OSS bucket of the workspace: private, server-side encrypted, versioned, public access blocked."""
 
     key: Key = Field(description="Stable key: the logical name and the default physical-name suffix.")
-    name: Optional[StrictStr] = Field(None, description="Physical bucket name; default <prefix>-<workspace>-<key>.")
-    storage_class: Literal["Standard", "IA", "Archive", "ColdArchive"] = "Standard"
-    redundancy_type: Literal["LRS", "ZRS"] = "LRS"
-    encryption: Literal["AES256", "KMS"] = "AES256"
-    kms_key_id: Optional[StrictStr] = None
+    name: Annotated[Optional[StrictStr], _rule(_optional(naming.check_bucket_name))] = Field(
+        None, description="Physical bucket name; default <prefix>-<workspace>-<key>.")
+    storage_class: rules.StorageClass = Field("Standard", description="OSS storage class.")
+    redundancy_type: rules.RedundancyType = Field("LRS", description="LRS, or ZRS (zone-redundant).")
+    encryption: rules.Encryption = Field("AES256", description="Server-side encryption: AES256 or KMS.")
+    kms_key_id: Optional[StrictStr] = Field(None, description="KMS key id, with encryption: KMS.")
     protect: StrictBool = Field(True, description="Protect from deletion (set false only to allow removal).")
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: Optional[str]) -> Optional[str]:
-        if v is not None:
-            naming.check_bucket_name(v)
-        return v
-
     @model_validator(mode="after")
-    def _kms(self) -> "Bucket":
-        if self.kms_key_id and self.encryption != "KMS":
-            raise ValueError("kmsKeyId is only used with encryption: KMS")
-        if self.redundancy_type == "ZRS" and self.storage_class not in ZRS_STORAGE_CLASSES:
-            raise ValueError(f"storageClass {self.storage_class} cannot be ZRS (ZRS supports "
-                             f"{', '.join(ZRS_STORAGE_CLASSES)}); use redundancyType: LRS")
+    def _settings(self) -> "Bucket":
+        rules.check_bucket(self.storage_class, self.redundancy_type, self.encryption, self.kms_key_id)
         return self
-
-
-# NAS storage types per file system type (SDK nas/file_system.py; ALICLOUD-FACTS §7.1).
-NAS_STORAGE_TYPES = {"standard": ("Performance", "Capacity", "Premium"), "extreme": ("standard", "advance")}
-NAS_PROTOCOLS = {"standard": ("NFS", "SMB"), "extreme": ("NFS",)}
 
 
 class FileSystem(Model):
     """A NAS file system of the workspace: encrypted, in the workspace's permission group, mounted in each vSwitch."""
 
-    key: Key
-    file_system_type: Literal["standard", "extreme"] = "standard"
-    protocol_type: StrictStr = "NFS"
-    storage_type: StrictStr = "Capacity"
+    key: Key = Field(description="Stable key: the logical name.")
+    file_system_type: rules.FileSystemType = Field("standard", description="standard or extreme NAS.")
+    protocol_type: StrictStr = Field("NFS", description="NFS or SMB (standard), NFS (extreme).")
+    storage_type: StrictStr = Field("Capacity", description="Performance/Capacity/Premium (standard), standard/advance (extreme).")
     capacity: Optional[StrictInt] = Field(None, description="GiB; required for extreme (100-262144).")
     zone_id: Optional[Zone] = Field(None, description="Required for extreme; one of the workspace's zones.")
-    description: Optional[StrictStr] = None
-    protect: StrictBool = True
-
-    @field_validator("description")
-    @classmethod
-    def _desc(cls, v: Optional[str]) -> Optional[str]:
-        if v is not None:
-            pattern(v, naming.NAS_DESCRIPTION_RE, naming.NAS_DESCRIPTION_RULE)
-        return v
+    description: Annotated[Optional[StrictStr], _rule(_optional(rules.check_nas_description))] = Field(
+        None, description="NAS description (no spaces); default pai-platform:<workspace>:<key>.")
+    protect: StrictBool = Field(True, description="Protect from deletion (set false only to allow removal).")
 
     @model_validator(mode="after")
     def _kinds(self) -> "FileSystem":
-        fs = self.file_system_type
-        if self.storage_type not in NAS_STORAGE_TYPES[fs]:
-            raise PydanticCustomError(
-                "nas_storage",
-                "storageType {value} is not valid for {fs} NAS (expected one of: {allowed})",
-                {"value": show(self.storage_type), "fs": fs, "allowed": ", ".join(NAS_STORAGE_TYPES[fs])},
-            )
-        if self.protocol_type not in NAS_PROTOCOLS[fs]:
-            raise PydanticCustomError(
-                "nas_protocol",
-                "protocolType {value} is not valid for {fs} NAS (expected one of: {allowed})",
-                {"value": show(self.protocol_type), "fs": fs, "allowed": ", ".join(NAS_PROTOCOLS[fs])},
-            )
-        if fs == "extreme":
-            if self.capacity is None or self.zone_id is None:
-                raise ValueError("extreme NAS needs capacity and zoneId")
-            if not 100 <= self.capacity <= 262144:
-                raise ValueError(f"capacity {self.capacity} is outside 100-262144 GiB for extreme NAS")
-        elif self.capacity is not None:
-            raise ValueError("capacity applies to extreme NAS only")
+        rules.check_file_system(self.file_system_type, self.protocol_type, self.storage_type, self.capacity, self.zone_id)
         return self
 
 
 class Member(Model):
     """A workspace member: a RAM user (created, or existing by name) and its PAI workspace roles."""
 
-    name: StrictStr = Field(description="RAM user name (1-64: letters, digits, '.', '-', '_'; no leading '-').")
+    name: Annotated[StrictStr, _rule(rules.check_ram_user_name)] = Field(
+        description="RAM user name (1-64: letters, digits, '.', '-', '_'; no leading '-').")
     roles: list[RoleId] = Field(min_length=1, description="PAI role ids, e.g. PAI.AlgoDeveloper.")
-    display_name: Optional[StrictStr] = None
+    display_name: Annotated[Optional[StrictStr], _rule(_optional(rules.check_display_name))] = Field(
+        None, description="RAM display name (1-128 characters).")
     existing: StrictBool = Field(False, description="Use an existing RAM user of that name instead of creating it.")
     console_login: StrictBool = Field(False, description="Create a console login profile (generated secret password).")
     access_key: StrictBool = Field(False, description="Create an API access key (secret).")
     activator: StrictBool = Field(False, description="May activate the cloud services the workspace's modules need.")
     resource_admin: StrictBool = Field(False, description="Gets AliyunPAIFullAccess (buy and delete all PAI resources).")
     system_policies: list[SystemPolicy] = Field(default_factory=list, description="Extra system policies (exact names).")
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        return pattern(v, naming.RAM_USER_RE, naming.RAM_USER_RULE)
-
-    @field_validator("display_name")
-    @classmethod
-    def _display(cls, v: Optional[str]) -> Optional[str]:
-        if v is not None and not 1 <= len(v) <= 128:
-            raise ValueError("display name must be 1-128 characters")
-        return v
 
     @field_validator("roles")
     @classmethod
@@ -244,8 +140,7 @@ class Member(Model):
 
     @model_validator(mode="after")
     def _existing(self) -> "Member":
-        if self.existing and (self.console_login or self.access_key or self.display_name):
-            raise ValueError("an existing user is not managed here: drop consoleLogin, accessKey and displayName")
+        rules.check_existing_user(self.existing, self.console_login, self.access_key, self.display_name)
         return self
 
 
@@ -253,23 +148,16 @@ class CustomPolicy(Model):
     """An extra custom RAM policy for the workspace, attached to the groups of the roles it names."""
 
     name: Key = Field(description="Short name; the RAM policy is <prefix>-<workspace>-<name>.")
-    description: Optional[StrictStr] = None
+    description: Annotated[Optional[StrictStr], _rule(_optional(rules.check_policy_description))] = Field(
+        None, description="RAM policy description (at most 1024 characters).")
     roles: Optional[list[RoleId]] = Field(None, description="Role groups it is attached to (default: every role used).")
     document: dict[str, Any] = Field(description="The policy document: {Version: '1', Statement: [...]}.")
 
     @field_validator("roles")
     @classmethod
     def _roles(cls, v: Optional[list[str]]) -> Optional[list[str]]:
-        if v is not None and not v:
-            raise ValueError("is empty: the policy would reach nobody; name roles, or drop the key for every role used")
+        rules.check_policy_roles(v)
         return None if v is None else unique(v, "role")
-
-    @field_validator("description")
-    @classmethod
-    def _desc(cls, v: Optional[str]) -> Optional[str]:
-        if v is not None and len(v) > 1024:
-            raise ValueError("policy description must be at most 1024 characters")
-        return v
 
     @field_validator("document")
     @classmethod
@@ -280,6 +168,7 @@ class CustomPolicy(Model):
             raise ValueError(str(e)) from None
         return v
 
+    @property
     def statements(self) -> list[policy.Statement]:
         return policy.parse_document(self.document)
 
@@ -299,9 +188,7 @@ class QuotaGrant(Model):
     @field_validator("scenario")
     @classmethod
     def _scenario(cls, v: str) -> str:
-        if v not in quota.SCENARIOS:
-            raise ValueError(f"is not a quota scenario (expected one of: {', '.join(quota.SCENARIOS)})")
-        return v
+        return quota.check_scenario(v)
 
     @field_validator("resource_groups")
     @classmethod
@@ -320,6 +207,7 @@ class QuotaGrant(Model):
     def _roles(cls, v: list[str]) -> list[str]:
         return unique(v, "role")
 
+    @property
     def statements(self) -> list[policy.Statement]:
         return quota.statements_for(self.scenario, resource_groups=self.resource_groups, quota_id=self.quota_id,
                                     lingjun_vpc=self.lingjun_vpc)
@@ -328,38 +216,22 @@ class QuotaGrant(Model):
 class Workspace(Model):
     """One team's PAI workspace and everything it depends on."""
 
-    name: StrictStr = Field(description="PAI workspace name: 3-23 letters, digits, '_', starting with a letter.")
-    display_name: Optional[StrictStr] = None
-    description: StrictStr = Field(description="Required by PAI; at most 80 characters.")
-    env_types: list[Literal["dev", "prod"]] = Field(default_factory=lambda: ["prod"])
-    modules: list[ModuleKey] = Field(min_length=1)
-    network: Optional[Union[NewNetwork, ExistingNetwork]] = None
-    buckets: list[Bucket] = Field(default_factory=list)
-    file_systems: list[FileSystem] = Field(default_factory=list)
-    members: list[Member] = Field(default_factory=list)
-    policies: list[CustomPolicy] = Field(default_factory=list)
+    name: Annotated[StrictStr, _rule(rules.check_workspace_name)] = Field(
+        description="PAI workspace name: 3-23 letters, digits, '_', starting with a letter.")
+    display_name: Optional[StrictStr] = Field(None, description="Display name in the PAI console.")
+    description: Annotated[StrictStr, _rule(rules.check_workspace_description)] = Field(
+        description="Required by PAI; at most 80 characters.")
+    env_types: Annotated[list[rules.EnvType], _rule(rules.check_env_types)] = Field(
+        default_factory=lambda: ["prod"], description="[prod] simple mode, [dev, prod] standard mode.")
+    modules: list[ModuleKey] = Field(min_length=1, description="PAI modules the team uses (the catalogue's keys).")
+    network: Optional[Union[NewNetwork, ExistingNetwork]] = Field(
+        None, description="A new VPC (cidr, vswitches) or an existing one (vpcId, vswitchIds).")
+    buckets: list[Bucket] = Field(default_factory=list, description="OSS buckets; default one keyed data when needed.")
+    file_systems: list[FileSystem] = Field(default_factory=list, description="NAS file systems; default one keyed shared.")
+    members: list[Member] = Field(default_factory=list, description="Members: RAM users and their PAI roles.")
+    policies: list[CustomPolicy] = Field(default_factory=list, description="Extra custom RAM policies per role group.")
     quota_access: list[QuotaGrant] = Field(default_factory=list, description="Resource pool / quota grants (seed 003).")
     protect: StrictBool = Field(True, description="Protect the workspace from deletion.")
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        return pattern(v, naming.WORKSPACE_RE, naming.WORKSPACE_RULE)
-
-    @field_validator("description")
-    @classmethod
-    def _desc(cls, v: str) -> str:
-        if not 1 <= len(v) <= 80:
-            raise ValueError(f"is {len(v)} characters; PAI allows 1-80")
-        return v
-
-    @field_validator("env_types")
-    @classmethod
-    def _env(cls, v: list[str]) -> list[str]:
-        unique(v, "env type")
-        if "prod" not in v:
-            raise ValueError("envTypes must include 'prod' (['prod'] simple mode, ['dev', 'prod'] standard mode)")
-        return sorted(v)
 
     @field_validator("modules")
     @classmethod
@@ -399,6 +271,10 @@ class Workspace(Model):
     def needs(self, service: str) -> bool:
         return service in self.services
 
+    @property
+    def has_network(self) -> bool:
+        return self.network is not None
+
 
 class AccountBootstrap(Model):
     """Once-per-account setup (components/account.py). Off by default: stacks sharing an account must not fight
@@ -432,14 +308,12 @@ class StackConfig(Model):
     @field_validator("tags")
     @classmethod
     def _tags(cls, v: dict[str, str]) -> dict[str, str]:
-        if len(v) > naming.MAX_USER_TAGS:
-            raise ValueError(f"at most {naming.MAX_USER_TAGS} tags (the project adds {len(naming.AUTO_TAG_KEYS)})")
-        for k, val in v.items():
-            naming.check_tag(k, val)
-        return v
+        return rules.check_tags(v)
 
 
 # --- meaning ------------------------------------------------------------------------------------------------------
+# The rules of one workspace are `rules.check_workspace` (the bundle component runs them too); what is left here
+# spans the stack: names unique across workspaces, users shared between them, RAM and NAS limits per account.
 
 
 def _check_meaning(cfg: StackConfig) -> list[ConfigError]:
@@ -455,71 +329,37 @@ def _check_meaning(cfg: StackConfig) -> list[ConfigError]:
             out.first(seen_ws, ws.name.lower(), f"{wp}.name", ws.name, "workspace name is used twice (PAI names ignore case)")
             continue
         seen_ws[ws.name.lower()] = f"{wp}.name"
-        _check_network(out, cfg, ws, wp)
-        _check_storage(out, cfg, ws, wp, seen_buckets)
+        problems = rules.check_workspace(ws, cfg.region)
+        for path, value, rule in problems:
+            out.add(f"{wp}.{path}", value, rule)
+        _check_bucket_names(out, cfg, ws, wp, seen_buckets)
         nas_groups += len({f.file_system_type for f in ws.file_systems})
         if nas_groups > naming.MAX_NAS_ACCESS_GROUPS:
             out.add(f"{wp}.fileSystems", None, f"the stack would need {nas_groups} NAS permission groups (one per "
                     f"workspace and file-system type); NAS allows {naming.MAX_NAS_ACCESS_GROUPS} per account and region")
-        names: set[str] = set()
-        for mi, m in enumerate(ws.members):
-            if m.name.lower() in names:
-                out.add(f"{wp}.members[{mi}].name", m.name, "user is listed twice in this workspace (RAM user names ignore case)")
-            names.add(m.name.lower())
-        _check_grants(out, cfg, ws, wp, seen_policy_names)
+        if not any(p.startswith(("policies", "quotaAccess")) for p, _, _ in problems):  # else: a policy repeats itself
+            _check_policy_limits(out, cfg, ws, wp, seen_policy_names)
     _check_users(out, cfg)
     return out.errors
 
 
-def _check_storage(out: Problems, cfg: StackConfig, ws: Workspace, wp: str, seen_buckets: dict[str, str]) -> None:
+def _check_bucket_names(out: Problems, cfg: StackConfig, ws: Workspace, wp: str, seen: dict[str, str]) -> None:
+    """Physical bucket names are global: valid once derived, and unique across the stack."""
+    repeated = rules.repeated_keys(ws.buckets, "key")  # a repeated key is already one mistake
     for bi, b in enumerate(ws.buckets):
-        bp = f"{wp}.buckets[{bi}]"
-        if _dup_key(out, ws.buckets[:bi], b.key, f"{bp}.key", "bucket"):
-            continue  # its derived name is a duplicate too: one mistake, one line
+        if bi in repeated:
+            continue
         physical = naming.bucket_name(cfg.name_prefix, ws.name, b)
-        where = f"{bp}.name" if b.name else f"{bp}.key"
+        where = f"{wp}.buckets[{bi}].{'name' if b.name else 'key'}"
         try:
             naming.check_bucket_name(physical)
         except ValueError as e:
             out.add(where, physical, f"(derived bucket name) {e}")
-        out.first(seen_buckets, physical, where, physical, "bucket name is used twice")
-    if ws.buckets and not ws.needs("oss"):
-        out.add(f"{wp}.buckets", len(ws.buckets), f"no chosen module needs OSS (modules: {', '.join(ws.modules)})")
-    for fi, fs in enumerate(ws.file_systems):
-        _dup_key(out, ws.file_systems[:fi], fs.key, f"{wp}.fileSystems[{fi}].key", "file system")
-        if fs.zone_id is not None and isinstance(ws.network, NewNetwork):
-            zones = [v.zone_id for v in ws.network.vswitches]
-            if fs.zone_id not in zones:
-                out.add(f"{wp}.fileSystems[{fi}].zoneId", fs.zone_id, f"is not one of the workspace's zones ({', '.join(zones)})")
-    if ws.file_systems and not ws.needs("nas"):
-        out.add(f"{wp}.fileSystems", len(ws.file_systems), f"no chosen module needs NAS (modules: {', '.join(ws.modules)})")
+        out.first(seen, physical, where, physical, "bucket name is used twice")
 
 
-def _check_grants(out: Problems, cfg: StackConfig, ws: Workspace, wp: str, seen_policy_names: dict[str, str]) -> None:
-    """Custom policies and quota grants: unique names, roles that someone holds, RAM's per-group limits."""
-    role_ids = {r for m in ws.members for r in m.roles}
-    renderable = True  # the RAM limits below count rendered policies; a duplicate name would only repeat itself
-    for kind, items in (("policies", ws.policies), ("quotaAccess", ws.quota_access)):
-        for i, item in enumerate(items):
-            ip = f"{wp}.{kind}[{i}]"
-            if _dup_key(out, items[:i], item.name, f"{ip}.name", "policy" if kind == "policies" else "quota grant", attr="name"):
-                renderable = False
-            for ri, r in enumerate(item.roles or []):
-                if r not in role_ids:
-                    out.add(f"{ip}.roles[{ri}]", r, "no member of this workspace has this role")
-    for pi, p in enumerate(ws.policies):
-        try:
-            policy.split(p.statements())
-        except policy.PolicyError as e:
-            out.add(f"{wp}.policies[{pi}].document", p.name, str(e))
-            renderable = False
-    for qi, q in enumerate(ws.quota_access):
-        broken = quota.requirement_error(q.scenario, q.resource_groups, q.quota_id, q.lingjun_vpc)
-        if broken:
-            out.add(f"{wp}.quotaAccess[{qi}].{broken[0]}", broken[1], broken[2])
-            renderable = False
-    if not renderable:
-        return
+def _check_policy_limits(out: Problems, cfg: StackConfig, ws: Workspace, wp: str, seen_policy_names: dict[str, str]) -> None:
+    """Derived RAM policy names unique in the account; RAM's per-group limits on custom and system policies."""
     wg = grants.workspace_grants(cfg.name_prefix, ws)
     custom_per_group: dict[str, int] = {}
     for spec in wg.policies:
@@ -572,42 +412,6 @@ def _check_users(out: Problems, cfg: StackConfig) -> None:
             if before <= naming.MAX_SYSTEM_POLICIES_PER_USER < len(system[key]):
                 out.add(f"{mp}.systemPolicies", m.name, f"user would hold {len(system[key])} system policies "
                         f"directly; RAM allows {naming.MAX_SYSTEM_POLICIES_PER_USER} per user")
-
-
-def _check_network(out: Problems, cfg: StackConfig, ws: Workspace, wp: str) -> None:
-    net = ws.network
-    if ws.needs("vpc") and net is None:
-        needing = [m for m in ws.modules if "vpc" in catalogue.MODULES[m].services]
-        out.add(f"{wp}.network", None, f"is required: {', '.join(needing)} need a VPC")
-    if net is not None and not ws.needs("vpc") and not ws.needs("nas"):
-        out.add(f"{wp}.network", "network", f"no chosen module needs a VPC (modules: {', '.join(ws.modules)})")
-    if isinstance(net, NewNetwork):
-        vpc = ipaddress.IPv4Network(net.cidr)
-        placed: list[tuple[ipaddress.IPv4Network, int]] = []
-        zones: dict[str, int] = {}
-        for vi, v in enumerate(net.vswitches):
-            vp = f"{wp}.network.vswitches[{vi}]"
-            if v.zone_id in zones:
-                out.add(f"{vp}.zoneId", v.zone_id, f"zone repeated (already vswitches[{zones[v.zone_id]}]); one vSwitch per zone")
-            zones[v.zone_id] = vi
-            if not regions.zone_in_region(v.zone_id, cfg.region):
-                out.add(f"{vp}.zoneId", v.zone_id, f"is not a zone of region {cfg.region} "
-                        f"(e.g. {regions.zone_example(cfg.region)})")
-            sub = ipaddress.IPv4Network(v.cidr)
-            if not sub.subnet_of(vpc):
-                out.add(f"{vp}.cidr", v.cidr, f"is not inside the VPC CIDR {net.cidr}")
-            for other, oi in placed:
-                if sub.overlaps(other):
-                    out.add(f"{vp}.cidr", v.cidr, f"overlaps vswitches[{oi}].cidr {other}")
-            placed.append((sub, vi))
-
-
-def _dup_key(out: Problems, previous: list, key: str, path: str, what: str, attr: str = "key") -> bool:
-    """Add the mistake of reusing `key` among `previous`; whether it was reused."""
-    if any(getattr(p, attr) == key for p in previous):
-        out.add(path, key, f"{what} {attr} is used twice in this workspace")
-        return True
-    return False
 
 
 def warnings(cfg: StackConfig) -> list[str]:

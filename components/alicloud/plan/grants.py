@@ -97,7 +97,7 @@ def workspace_grants(prefix: str, ws) -> WorkspaceGrants:
                                 comment=f"PAI workspace {ws.name}: may activate {', '.join(ws.services)}"))
 
     buckets = [naming.bucket_name(prefix, ws.name, b) for b in ws.buckets]
-    has_nas, has_vpc = ws.needs("nas"), ws.network is not None
+    has_nas, has_vpc = ws.needs("nas"), ws.has_network
     policies: list[PolicySpec] = []
     for writes, key in ((True, "access-rw"), (False, "access-ro")):
         attached = tuple(g.key for g in groups if g.role and catalogue.ROLES[g.role].writes_data == writes)
@@ -111,14 +111,14 @@ def workspace_grants(prefix: str, ws) -> WorkspaceGrants:
     for i, p in enumerate(ws.policies):
         targets = tuple(role_groups[r] for r in (p.roles or role_groups) if r in role_groups)
         policies.append(PolicySpec(f"custom-{p.name}", naming.ws_policy_name(prefix, ws.name, p.name),
-                                   p.description or f"PAI workspace {ws.name}: {p.name}", tuple(p.statements()),
+                                   p.description or f"PAI workspace {ws.name}: {p.name}", tuple(p.statements),
                                    targets, f"policies[{i}].name"))
     for i, q in enumerate(ws.quota_access):
         # Seed 003: resource pool / quota rights, attached to the groups of the roles the grant names.
         ids = ", ".join([*q.resource_groups, *([q.quota_id] if q.quota_id else [])])
         policies.append(PolicySpec(f"quota-{q.name}", naming.ws_policy_name(prefix, ws.name, f"quota-{q.name}"),
                                    f"PAI workspace {ws.name}: {q.scenario} access{f' ({ids})' if ids else ''}",
-                                   tuple(q.statements()), tuple(role_groups[r] for r in q.roles if r in role_groups),
+                                   tuple(q.statements), tuple(role_groups[r] for r in q.roles if r in role_groups),
                                    f"quotaAccess[{i}].name"))
     member_sys = {m.name: tuple(m.system_policies) for m in ws.members if m.system_policies}
     return WorkspaceGrants(tuple(groups), tuple(policies), member_sys)

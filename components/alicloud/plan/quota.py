@@ -144,6 +144,13 @@ def statements_for(
     return out + (vpc_read_statements() if lingjun_vpc else [])
 
 
+def check_scenario(v: str) -> str:
+    """`v` if it is one of seed 003's scenarios."""
+    if v not in SCENARIOS:
+        raise ValueError(f"is not a quota scenario (expected one of: {', '.join(SCENARIOS)})")
+    return v
+
+
 def check_id(value: str, what: str) -> str:
     """Raise ValueError unless `value` is a plain resource group name or quota id."""
     if not re.fullmatch(ID_RE, value):

@@ -8,12 +8,13 @@ bucket and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 import pulumi
 
-from .. import contract as config, naming
-from ..plan import grants
+from ...core.errors import ConfigError, Problems, raise_all
+from .. import naming, rules
+from ..plan import catalogue, grants, policy, quota
 from .identity import UserRef, WorkspaceAccess, WorkspaceAccessArgs
 from .lookups import ExistingNetwork
 from .network import Network, NetworkArgs, VSwitchArgs
@@ -22,16 +23,217 @@ from .workspace import MemberArgs, Workspace, WorkspaceArgs
 
 
 @dataclass(frozen=True)
+class BundleBucket:
+    """An OSS bucket of the workspace: private, encrypted, versioned, public access blocked."""
+
+    key: str
+    """Stable key: the logical name and the default physical-name suffix (`naming.KEY_RULE`)."""
+    name: Optional[str] = None
+    """Physical bucket name; default `<prefix>-<workspace>-<key>`."""
+    storage_class: rules.StorageClass = "Standard"
+    """OSS storage class."""
+    redundancy_type: rules.RedundancyType = "LRS"
+    """LRS, or ZRS (zone-redundant: Standard, IA and Archive only)."""
+    encryption: rules.Encryption = "AES256"
+    """Server-side encryption: AES256 (OSS-managed keys) or KMS."""
+    kms_key_id: Optional[str] = None
+    """KMS key id, with encryption KMS."""
+    protect: bool = True
+    """Protect the bucket (and its data) from deletion."""
+
+
+@dataclass(frozen=True)
+class BundleFileSystem:
+    """A NAS file system of the workspace: encrypted, in the workspace's permission group, mounted in each vSwitch."""
+
+    key: str
+    """Stable key: the logical name."""
+    file_system_type: rules.FileSystemType = "standard"
+    """standard or extreme NAS."""
+    protocol_type: str = "NFS"
+    """NFS or SMB (standard), NFS (extreme): `rules.NAS_PROTOCOLS`."""
+    storage_type: str = "Capacity"
+    """Performance, Capacity or Premium (standard); standard or advance (extreme): `rules.NAS_STORAGE_TYPES`."""
+    capacity: Optional[int] = None
+    """GiB, extreme NAS only (100-262144)."""
+    zone_id: Optional[str] = None
+    """Extreme NAS only: one of the workspace's zones."""
+    description: Optional[str] = None
+    """NAS description (no spaces); default `pai-platform:<workspace>:<key>`."""
+    protect: bool = True
+    """Protect the file system (and its data) from deletion."""
+
+
+@dataclass(frozen=True)
+class BundleMember:
+    """A member of the workspace: a RAM user of the stack (`users`) and its PAI workspace roles."""
+
+    name: str
+    """RAM user name; a key of `WorkspaceBundleArgs.users`."""
+    roles: Sequence[str]
+    """PAI role ids (`catalogue.ROLES`, e.g. PAI.AlgoDeveloper)."""
+    activator: bool = False
+    """May activate the cloud services the workspace's modules need (the workspace's activators group)."""
+    system_policies: Sequence[str] = ()
+    """Extra system policies attached to the user (`catalogue.SYSTEM_POLICIES`, not admin-only ones)."""
+
+
+@dataclass(frozen=True)
+class BundlePolicy:
+    """An extra custom RAM policy of the workspace, attached to the groups of the roles it names."""
+
+    name: str
+    """Stable key; the RAM policy is `<prefix>-<workspace>-<name>`."""
+    statements: Sequence[policy.Statement]
+    """Its statements (`policy.statement(...)`), validated like a stack file's document."""
+    roles: Optional[Sequence[str]] = None
+    """Role groups it is attached to; None: every role used in the workspace."""
+    description: Optional[str] = None
+    """RAM policy description (at most 1024 characters)."""
+
+
+@dataclass(frozen=True)
+class BundleQuotaGrant:
+    """Access to PAI resource pools or quotas (seed 003) for the RAM groups of the roles it names."""
+
+    name: str
+    """Stable key; the RAM policy is `<prefix>-<workspace>-quota-<name>`."""
+    scenario: str
+    """resource-pool, root-quotas, root-quota or child-quota (`quota.SCENARIOS`)."""
+    roles: Sequence[str]
+    """Role groups it is attached to."""
+    resource_groups: Sequence[str] = ()
+    """root-quotas only: the dedicated resource groups quotas may draw on."""
+    quota_id: Optional[str] = None
+    """root-quota and child-quota only: the quota managed."""
+    lingjun_vpc: bool = False
+    """Add the VPC read statement Lingjun quotas need."""
+
+    @property
+    def statements(self) -> list[policy.Statement]:
+        return quota.statements_for(self.scenario, resource_groups=self.resource_groups, quota_id=self.quota_id,
+                                    lingjun_vpc=self.lingjun_vpc)
+
+
+@dataclass(frozen=True)
+class NewNetworkArgs:
+    """A new VPC for the workspace, with one vSwitch per zone."""
+
+    cidr: str
+    """VPC CIDR block (mask /8-/28, outside the reserved blocks)."""
+    vswitches: Sequence[VSwitchArgs]
+    """One vSwitch per zone, inside `cidr`, not overlapping (mask /16-/29)."""
+
+
+@dataclass(frozen=True)
 class WorkspaceBundleArgs:
-    workspace: config.Workspace
-    """The workspace's validated config."""
+    """One team's PAI workspace and what it depends on. Checked by the bundle itself (`validate_bundle`) with the
+    rules a stack file is checked with, so another Pulumi program can build it with its own arguments."""
+
+    name: str
+    """PAI workspace name: 3-23 letters, digits, '_', starting with a letter; unique per region."""
+    description: str
+    """Required by PAI: 1-80 characters."""
+    modules: Sequence[str]
+    """PAI modules the team uses (`catalogue.MODULES`); they decide the network, storage and grants needed."""
     name_prefix: str
-    """Stack-wide prefix of physical names."""
-    users: dict[str, UserRef]
-    """Every RAM user of the stack, by name (users are shared by the workspaces they belong to)."""
-    stack_tags: dict[str, str] = field(default_factory=dict)
+    """Stack-wide prefix of physical names (`core.naming.PREFIX_RULE`)."""
+    users: Mapping[str, UserRef]
+    """Every RAM user the members name, by name (users are shared by the workspaces they belong to)."""
+    members: Sequence[BundleMember] = ()
+    """The workspace's members."""
+    display_name: Optional[str] = None
+    """Display name in the PAI console."""
+    env_types: Sequence[rules.EnvType] = ("prod",)
+    """("prod",) simple mode, ("dev", "prod") standard mode (changing it replaces the workspace)."""
+    network: Optional[NewNetworkArgs] = None
+    """A new VPC, when a module needs one (DSW, DLC, EAS, LangStudio) and `existing_network` is not given."""
     existing_network: Optional[ExistingNetwork] = None
-    """The workspace's bring-your-own VPC and vSwitches as looked up (`components.lookups.resolve`)."""
+    """A bring-your-own VPC and vSwitches, as looked up (`lookups.resolve`)."""
+    buckets: Sequence[BundleBucket] = ()
+    """OSS buckets (give one when a module needs OSS)."""
+    file_systems: Sequence[BundleFileSystem] = ()
+    """NAS file systems (give one when a module needs NAS)."""
+    policies: Sequence[BundlePolicy] = ()
+    """Extra custom RAM policies."""
+    quota_access: Sequence[BundleQuotaGrant] = ()
+    """Resource pool and quota grants (seed 003)."""
+    protect: bool = True
+    """Protect the workspace from deletion."""
+    stack_tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags for every taggable resource (the project adds managed-by and pai-workspace)."""
+    region: Optional[str] = None
+    """The provider's region, when known: the vSwitch zones must belong to it."""
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The cloud services the modules depend on (seed 002), in catalogue order."""
+        return catalogue.services_for(self.modules)
+
+    def needs(self, service: str) -> bool:
+        return service in self.services
+
+    @property
+    def has_network(self) -> bool:
+        return self.network is not None or self.existing_network is not None
+
+
+def validate_bundle(args: WorkspaceBundleArgs) -> list[ConfigError]:
+    """Every mistake in `args`, one `ConfigError` each (paths as in a stack file's workspace), by the same rule
+    functions the stack-file contract calls (`rules.py`, `naming.py`)."""
+    out = Problems()
+
+    def check(path: str, value: Any, fn: Callable[[Any], Any]) -> None:
+        try:
+            fn(value)
+        except (ValueError, policy.PolicyError) as e:
+            shown = isinstance(value, (str, int)) and not isinstance(value, bool) and not str(e).startswith("'")
+            out.add(path, value if shown else None, str(e))
+
+    check("name", args.name, rules.check_workspace_name)
+    check("description", args.description, rules.check_workspace_description)
+    check("envTypes", list(args.env_types), rules.check_env_types)
+    check("namePrefix", args.name_prefix, rules.check_name_prefix)
+    check("tags", dict(args.stack_tags), rules.check_tags)
+    for i, m in enumerate(args.modules):
+        check(f"modules[{i}]", m, rules.check_module)
+    if args.network is not None:
+        check("network.cidr", args.network.cidr, lambda v: rules.check_cidr(v, "VPC"))
+        for i, v in enumerate(args.network.vswitches):
+            check(f"network.vswitches[{i}].zoneId", v.zone_id, rules.check_zone_id)
+            check(f"network.vswitches[{i}].cidr", v.cidr, lambda v: rules.check_cidr(v, "vSwitch"))
+        if args.existing_network is not None:
+            out.add("network", None, "give either network (a new VPC) or existing_network, not both")
+    for i, b in enumerate(args.buckets):
+        check(f"buckets[{i}].key", b.key, rules.check_key)
+        check(f"buckets[{i}]", b, lambda b: rules.check_bucket(b.storage_class, b.redundancy_type, b.encryption, b.kms_key_id))
+        check(f"buckets[{i}].name", naming.bucket_name(args.name_prefix, args.name, b), naming.check_bucket_name)
+    for i, f in enumerate(args.file_systems):
+        check(f"fileSystems[{i}].key", f.key, rules.check_key)
+        check(f"fileSystems[{i}]", f, lambda f: rules.check_file_system(
+            f.file_system_type, f.protocol_type, f.storage_type, f.capacity, f.zone_id))
+        if f.description is not None:
+            check(f"fileSystems[{i}].description", f.description, rules.check_nas_description)
+    for i, m in enumerate(args.members):
+        check(f"members[{i}].name", m.name, rules.check_ram_user_name)
+        if m.name not in args.users:
+            out.add(f"members[{i}].name", m.name, "is not one of the users given to the bundle")
+        for j, r in enumerate(m.roles):
+            check(f"members[{i}].roles[{j}]", r, rules.check_role)
+        for j, p in enumerate(m.system_policies):
+            check(f"members[{i}].systemPolicies[{j}]", p, rules.check_system_policy)
+    for i, p in enumerate(args.policies):
+        check(f"policies[{i}].name", p.name, rules.check_key)
+        check(f"policies[{i}].roles", p.roles, rules.check_policy_roles)
+        for j, st in enumerate(p.statements):
+            check(f"policies[{i}].document.Statement[{j}]", st, policy.validate_statement)
+    for i, q in enumerate(args.quota_access):
+        check(f"quotaAccess[{i}].name", q.name, rules.check_key)
+        check(f"quotaAccess[{i}].scenario", q.scenario, quota.check_scenario)
+    if not out.errors:  # the rules across fields assume each field is valid
+        for path, value, rule in rules.check_workspace(args, args.region):
+            out.add(path, value, rule)
+    return out.errors
 
 
 class WorkspaceBundle(pulumi.ComponentResource):
@@ -43,24 +245,22 @@ class WorkspaceBundle(pulumi.ComponentResource):
     workspace: Workspace
 
     def __init__(self, name: str, args: WorkspaceBundleArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        raise_all([ConfigError(f"{name}.{e.path}", e.message) for e in validate_bundle(args)])  # before registering
         super().__init__("pai:bundle:WorkspaceBundle", name, None, opts)
-        ws, prefix = args.workspace, args.name_prefix
-        tags = naming.tags_for(args.stack_tags, ws.name)
+        ws, prefix = args, args.name_prefix
+        tags = naming.tags_for(dict(args.stack_tags), ws.name)
         child = pulumi.ResourceOptions(parent=self)
         stem = f"{prefix}-{naming.slug(ws.name)}"
 
         self.network = None
-        if ws.network is not None:
-            net = ws.network
-            if getattr(net, "vpc_id", None) and args.existing_network is None:
-                raise ValueError(f"workspace {ws.name!r}: its existing network was not looked up (components.lookups)")
+        if ws.network is not None or args.existing_network is not None:
             self.network = Network(
                 f"{name}-network",
                 NetworkArgs(
                     name=stem,
                     description=f"PAI workspace {ws.name}",
-                    cidr=getattr(net, "cidr", None),
-                    vswitches=tuple(VSwitchArgs(v.zone_id, v.cidr) for v in getattr(net, "vswitches", ())),
+                    cidr=ws.network.cidr if ws.network else None,
+                    vswitches=tuple(ws.network.vswitches) if ws.network else (),
                     vpc_id=args.existing_network.vpc_id if args.existing_network else None,
                     existing_vswitches=args.existing_network.vswitches if args.existing_network else (),
                     tags=tags,
@@ -100,7 +300,7 @@ class WorkspaceBundle(pulumi.ComponentResource):
         wg = grants.workspace_grants(prefix, ws)
         self.access = WorkspaceAccess(
             f"{name}-access",
-            WorkspaceAccessArgs(wg.groups, wg.policies, args.users, wg.member_system_policies, tags),
+            WorkspaceAccessArgs(wg.groups, wg.policies, dict(args.users), wg.member_system_policies, tags),
             child,
         )
 
