@@ -183,12 +183,14 @@ def validate_bundle(args: WorkspaceBundleArgs) -> list[ConfigError]:
     functions the stack-file contract calls (`rules.py`, `naming.py`)."""
     out = Problems()
 
-    def check(path: str, value: Any, fn: Callable[[Any], Any]) -> None:
+    def check(path: str, value: Any, fn: Callable[[Any], Any]) -> bool:
         try:
             fn(value)
         except (ValueError, policy.PolicyError) as e:
             shown = isinstance(value, (str, int)) and not isinstance(value, bool) and not str(e).startswith("'")
             out.add(path, value if shown else None, str(e))
+            return False
+        return True
 
     check("name", args.name, rules.check_workspace_name)
     check("description", args.description, rules.check_workspace_description)
@@ -205,9 +207,9 @@ def validate_bundle(args: WorkspaceBundleArgs) -> list[ConfigError]:
         if args.existing_network is not None:
             out.add("network", None, "give either network (a new VPC) or existing_network, not both")
     for i, b in enumerate(args.buckets):
-        check(f"buckets[{i}].key", b.key, rules.check_key)
+        if check(f"buckets[{i}].key", b.key, rules.check_key):  # else the derived name repeats the mistake
+            check(f"buckets[{i}].name", naming.bucket_name(args.name_prefix, args.name, b), naming.check_bucket_name)
         check(f"buckets[{i}]", b, lambda b: rules.check_bucket(b.storage_class, b.redundancy_type, b.encryption, b.kms_key_id))
-        check(f"buckets[{i}].name", naming.bucket_name(args.name_prefix, args.name, b), naming.check_bucket_name)
     for i, f in enumerate(args.file_systems):
         check(f"fileSystems[{i}].key", f.key, rules.check_key)
         check(f"fileSystems[{i}]", f, lambda f: rules.check_file_system(
