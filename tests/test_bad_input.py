@@ -26,8 +26,8 @@ from offline import preview
 from offline.runtime import RecordingMocks, run
 
 BAD_STACKS = Path(__file__).resolve().parent / "bad_stacks"
-HEADER = re.compile(r"\A# Wrong: (?P<what>.+)\n# Expect: (?P<expect>\S.*)\n")
-MAX_LINE = 400  # an error line is meant to be read: values are shortened, lists of choices are not endless
+HEADER = re.compile(r"\A# Wrong: (?P<what>.+)\n# Expect: (?P<expect>\S.*)\n# Rule: (?P<rule>\S.*)\n")
+MAX_LINE = 200  # an error line is meant to be read: values are shortened, long lists elided
 UNFORMATTED = re.compile(r"\{\w+(![rsa])?\}")  # a message template whose placeholders were never filled in
 
 
@@ -37,7 +37,12 @@ def _cases() -> list[tuple[str, str, str]]:
         m = HEADER.match(path.read_text())
         case = path.name[len("Pulumi."):-len(".yaml")]
         out.append((case, m.group("what") if m else "", m.group("expect") if m else ""))
+        RULES[case] = m.group("rule") if m else ""
     return out
+
+
+RULES: dict[str, str] = {}
+"""The rule each case must be refused with: the rest of the error line after the key path (`# Rule:`)."""
 
 
 CASES = _cases()
@@ -64,8 +69,8 @@ def _keep_sys_path(monkeypatch):
 
 def test_the_table_has_at_least_40_distinct_cases_each_saying_what_is_wrong_and_where():
     assert len(CASES) >= 40
-    missing = [case for case, what, expect in CASES if not (what and expect)]
-    assert missing == [], f"bad stack files without '# Wrong:' and '# Expect:' lines: {missing}"
+    missing = [case for case, what, expect in CASES if not (what and expect and RULES[case])]
+    assert missing == [], f"bad stack files without '# Wrong:', '# Expect:' and '# Rule:' lines: {missing}"
     bodies: dict[str, str] = {}
     for case in IDS:
         body = "\n".join(l for l in (BAD_STACKS / f"Pulumi.{case}.yaml").read_text().splitlines() if not l.startswith("#"))
@@ -85,6 +90,7 @@ def test_bad_stack_exits_2_with_one_line_naming_the_key(tmp_path, capsys, case, 
     assert err.endswith("\n") and err.count("\n") == 1, f"{case}: not one line: {err!r}"
     line = err[:-1]
     assert line.startswith(f"error: {expect}: "), f"{case} ({what}): expected the key {expect!r}, got {line!r}"
+    assert line == f"error: {expect}: {RULES[case]}", f"{case} ({what}): expected the rule {RULES[case]!r}"
     assert len(line) <= MAX_LINE, f"{case}: {len(line)} characters"
     assert not UNFORMATTED.search(line), f"{case}: unformatted placeholder in {line!r}"
     assert "Traceback" not in err

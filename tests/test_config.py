@@ -91,7 +91,7 @@ def test_module_needing_vpc_requires_network():
 
 def test_network_refused_when_no_module_needs_it():
     msg = error_of(base_config(minimal_workspace(modules=["itag"], network=DSW_NETWORK)))
-    assert msg.startswith("workspaces[0].network: 'network' no chosen module needs a VPC")
+    assert msg.startswith("workspaces[0].network: is given, but no chosen module needs a VPC")
 
 
 def test_description_length_is_pai_limit():

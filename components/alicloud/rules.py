@@ -222,7 +222,7 @@ def _network(ws: Any, region: Optional[str]) -> Iterator[Problem]:
         needing = [m for m in ws.modules if "vpc" in catalogue.MODULES[m].services]
         yield "network", None, f"is required: {', '.join(needing)} need a VPC"
     if net is not None and not ws.needs("vpc") and not ws.needs("nas"):
-        yield "network", "network", f"no chosen module needs a VPC (modules: {', '.join(ws.modules)})"
+        yield "network", None, f"is given, but no chosen module needs a VPC (modules: {', '.join(ws.modules)})"
     if net is None or getattr(net, "cidr", None) is None:
         return
     vpc = ipaddress.IPv4Network(net.cidr)
@@ -247,14 +247,14 @@ def _network(ws: Any, region: Optional[str]) -> Iterator[Problem]:
 def _storage(ws: Any) -> Iterator[Problem]:
     yield from _repeated(ws.buckets, "key", "buckets", "bucket")
     if ws.buckets and not ws.needs("oss"):
-        yield "buckets", len(ws.buckets), f"no chosen module needs OSS (modules: {', '.join(ws.modules)})"
+        yield "buckets", None, f"are given, but no chosen module needs OSS (modules: {', '.join(ws.modules)})"
     yield from _repeated(ws.file_systems, "key", "fileSystems", "file system")
     zones = [v.zone_id for v in getattr(ws.network, "vswitches", None) or ()]
     for fi, fs in enumerate(ws.file_systems):
         if fs.zone_id is not None and zones and fs.zone_id not in zones:
             yield f"fileSystems[{fi}].zoneId", fs.zone_id, f"is not one of the workspace's zones ({', '.join(zones)})"
     if ws.file_systems and not ws.needs("nas"):
-        yield "fileSystems", len(ws.file_systems), f"no chosen module needs NAS (modules: {', '.join(ws.modules)})"
+        yield "fileSystems", None, f"are given, but no chosen module needs NAS (modules: {', '.join(ws.modules)})"
 
 
 def _members(ws: Any) -> Iterator[Problem]:
