@@ -1,6 +1,7 @@
 # make preview [STACK=dev|prod|modelarts] [FORMAT=tree|json|policies|mermaid|dot] [POLICY=1]
 # make preview BASE=<git ref> [STACK=...]   (what changes from that ref's plan; exit 3 if protected data is replaced)
 # make preview PROJECT=bootstrap STACK=shared   (the state-backend program)
+# make schema   (regenerate stacks/stack.schema.json, the editor schema of a stack file, from the config contract)
 # Everything runs from the project's own virtualenv (venv/, the one Pulumi.yaml names), built from requirements.txt.
 PYTHON ?= python3
 VENV   := venv
@@ -9,7 +10,7 @@ STACK  ?= dev
 FORMAT ?= tree
 PROJECT ?= .
 
-.PHONY: install preview test bench clean
+.PHONY: install preview schema test bench clean
 
 install: $(VENV)/.installed
 
@@ -20,6 +21,9 @@ $(VENV)/.installed: requirements.txt
 
 preview: install
 	@$(PY) -m offline.preview --project-dir $(PROJECT) --stack $(STACK) --format $(FORMAT) $(if $(POLICY),--policy-pack) $(if $(BASE),--base $(BASE))
+
+schema: install
+	$(PY) -m offline.schema --write
 
 test: install
 	$(PY) -m pytest -q

@@ -20,7 +20,7 @@ import pulumi
 from . import fakes
 from .diagram import render_dot, render_mermaid
 from .runtime import SECRET, STACK_TYPE, Plan, Registration, run
-from .stackfile import StackFileError, read_project_file, read_stack_file
+from .stackfile import StackFileError, project_config_declarations, read_project_file, read_stack_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ("tree", "json", "policies", "mermaid", "dot")
@@ -39,7 +39,9 @@ def load_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str
     if not path.is_file():
         known = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in stack_dir.glob("Pulumi.*.yaml"))
         raise StackFileError(f"stack {stack!r}: no file {path.relative_to(project_dir)} (stacks: {', '.join(known)})")
-    return project, read_stack_file(path, project, require_config=True)
+    # Pulumi.yaml's `config:` declarations: defaults applied and values checked, as the CLI does before the program.
+    declared = project_config_declarations(project, read_project_file(project_dir / "Pulumi.yaml"))
+    return project, read_stack_file(path, project, require_config=True, declared=declared)
 
 
 def program_for(project_dir: Path) -> Callable[[], None]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as _dt
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -639,12 +640,15 @@ def config_from_mapping(project: str, stack_config: Mapping[Any, Any]) -> dict[s
 # --- the file -------------------------------------------------------------------------------------------------------
 
 
-def read_stack_file(path: Union[str, Path], project: str, *, require_config: bool = False) -> dict[str, str]:
+def read_stack_file(path: Union[str, Path], project: str, *, require_config: bool = False,
+                    declared: Optional[Mapping[str, Mapping[str, Any]]] = None) -> dict[str, str]:
     """`Pulumi.<stack>.yaml` -> exactly the config map `pulumi preview` hands the program (key -> string).
 
     Raises StackFileError, one line `<file>:<line>:<column>: <rule>`, for what the CLI refuses and what the offline
     preview cannot do (encrypted values). With `require_config`, a file without a `config:` mapping is refused too
-    (the CLI would run the program with no configuration at all).
+    (the CLI would run the program with no configuration at all). `declared` is the project's `config:`
+    declarations (`project_config_declarations`): their defaults are applied and the stack is checked against
+    them as the CLI does (config.go, ValidateStackConfigAndApplyProjectConfig).
     """
     path = Path(path)
     name = path.name
@@ -662,7 +666,7 @@ def read_stack_file(path: Union[str, Path], project: str, *, require_config: boo
     if doc is None or (root is not None and root.kind == "scalar" and doc is None):
         if require_config:
             raise StackFileError(f"{name}:1:1: no 'config:' mapping; the program would get no configuration")
-        return {}
+        return _declared(reader, path, project, declared, {}, set(), {}, root or Node("map", 1, 1))
     if not isinstance(doc, dict):
         # project.go, SimplifyMarshalledProject: "expected project to be an object".
         raise reader.fail(root.line, root.column, "expected a mapping with a 'config:' mapping at the top level")
@@ -685,7 +689,7 @@ def read_stack_file(path: Union[str, Path], project: str, *, require_config: boo
         if require_config:
             where = top["config"][1] if "config" in top else root
             raise reader.fail(where.line, where.column, "no 'config:' mapping; the program would get no configuration")
-        return {}
+        return _declared(reader, path, project, declared, {}, set(), {}, root)
     config = doc["config"]
     key_node, config_node = top["config"]
     if config_node.kind == "alias" and config_node.target is not None:
@@ -697,6 +701,7 @@ def read_stack_file(path: Union[str, Path], project: str, *, require_config: boo
              if config_node.kind == "map" and k.kind == "scalar"}
     out: dict[str, str] = {}
     origin: dict[str, str] = {}
+    objects: set[str] = set()
     for key, value in config.items():
         k_node, v_node = nodes.get(key, (config_node, config_node))
         try:
@@ -714,6 +719,23 @@ def read_stack_file(path: Union[str, Path], project: str, *, require_config: boo
             raise reader.fail(k_node.line, k_node.column,
                               f"{_show(key)} and {_show(origin[full])} are both {full}; the CLI would keep either one")
         out[full], origin[full] = text, key
+        if isinstance(value, (Mapping, list)):
+            objects.add(full)
+    where = {full: nodes.get(key, (config_node, config_node))[1] for full, key in origin.items()}
+    return _declared(reader, path, project, declared, out, objects, where, key_node)
+
+
+def _declared(reader: _Reader, path: Path, project: str, declared: Optional[Mapping[str, Mapping[str, Any]]],
+              out: dict[str, str], objects: set[str], where: Mapping[str, Node], config_node: Node) -> dict[str, str]:
+    """The project's declarations applied (apply_project_config); a refusal points at the value, or at `config:`."""
+    if not declared:
+        return out
+    stack = path.name[len("Pulumi."):-len(".yaml")] if path.name.startswith("Pulumi.") else path.stem
+    refused = apply_project_config(stack, project, declared, out, objects)
+    if refused is not None:
+        full, message = refused
+        node = where.get(full, config_node) if full else config_node
+        raise reader.fail(node.line, node.column, message)
     return out
 
 
@@ -738,7 +760,8 @@ def _non_finite(node: Node) -> Optional[Node]:
 
 
 def read_project_file(path: Union[str, Path]) -> dict[str, Any]:
-    """Pulumi.yaml, decoded with the same rules (only `name` and `stackConfigDir` are used offline)."""
+    """Pulumi.yaml, decoded with the same rules (`name`, `stackConfigDir` and the `config:` declarations are used
+    offline; see project_config_declarations)."""
     path = Path(path)
     reader = _Reader(path.name)
     try:
@@ -750,4 +773,174 @@ def read_project_file(path: Union[str, Path]) -> dict[str, Any]:
     if not isinstance(doc, dict) or not isinstance(doc.get("name"), str) or not doc["name"]:
         # project.go, ValidateProject: "project is missing a non-empty string 'name' attribute".
         raise StackFileError(f"{path.name}: project is missing a non-empty string 'name' attribute")
+    project_config_declarations(doc["name"], doc, path.name)  # a bad declaration is refused as the CLI does
     return doc
+
+
+# --- the project's config declarations (Pulumi.yaml `config:`) ------------------------------------------------------
+#
+# pulumi/pulumi sdk/go/common/workspace: project.go (ProjectConfigType, RewriteShorthandConfigValues,
+# Project.Validate, ValidateConfigValue, InferFullTypeName), project.json ($defs simpleConfigType,
+# configTypeDeclaration) and config.go (ValidateStackConfigAndApplyProjectConfig -> mergeConfig ->
+# validateStackConfigValues -> validateStackConfigValue). A key of this project declared without `default` is
+# required in every stack; a declared `type` is checked against the value as the program will get it: a scalar is
+# checked as its text (config.Value holds a string), so `namePrefix: true` passes `type: string` exactly as in the
+# CLI; a mapping or sequence is checked as the decoded JSON.
+
+CONFIG_TYPES = ("string", "integer", "boolean", "array")
+"""project.json, $defs.simpleConfigType: the `type`s a declaration may have (ValidateConfigValue also knows
+"object", but the project schema refuses it)."""
+
+_DECLARATION_ATTRIBUTES = ("type", "items", "description", "secret", "default", "value")
+"""project.json, $defs.configTypeDeclaration (additionalProperties: false)."""
+
+
+def _is_project_key(project: str, key: str) -> bool:
+    """project.go, configKeyIsNamespacedByProject."""
+    return ":" not in key or key.startswith(project + ":")
+
+
+def _full_type_name(type_name: str, items: Any) -> str:
+    """project.go, InferFullTypeName: `array<string>`, `array<array<integer>>`."""
+    if isinstance(items, Mapping):
+        return f"array<{_full_type_name(str(items.get('type', '')), items.get('items'))}>"
+    return type_name
+
+
+def _go_atoi_ok(text: str) -> bool:
+    """strconv.Atoi(s) succeeds: base 10, an optional sign, digits only, within int64."""
+    if not re.fullmatch(r"[+-]?[0-9]+", text):
+        return False
+    return _INT64[0] <= int(text) <= _INT64[1]
+
+
+def config_value_fits(type_name: str, items: Any, value: Any) -> bool:
+    """project.go, ValidateConfigValue(typeName, itemsType, value)."""
+    if type_name == "string":
+        return isinstance(value, str)
+    if type_name == "integer":
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int):
+            return True
+        if isinstance(value, float):  # whole float64s are allowed ("Config values come from YAML ...")
+            return math.isfinite(value) and value == math.trunc(value)
+        return isinstance(value, str) and _go_atoi_ok(value)
+    if type_name == "boolean":
+        return value in ("true", "false") if isinstance(value, str) else isinstance(value, bool)
+    if type_name == "object":
+        return isinstance(value, Mapping)
+    if not isinstance(value, list) or not isinstance(items, Mapping):
+        return False
+    return all(config_value_fits(str(items.get("type", "")), items.get("items"), item) for item in value)
+
+
+def project_config_declarations(project: str, doc: Mapping[str, Any], file_name: str = "Pulumi.yaml") -> dict[str, dict]:
+    """Pulumi.yaml's `config:` as the CLI reads it, checked as the CLI checks it. Raises StackFileError (one line).
+
+    project.go: RewriteConfigPathIntoStackConfigDir (a string `config:` is the old stackConfigDir),
+    RewriteShorthandConfigValues (`key: <scalar or list>` is a `default` for this project's keys, a `value` for
+    others), the project.json schema (attributes and types), then Project.Validate, whose messages are kept.
+    """
+    raw = doc.get("config")
+    if raw is None or isinstance(raw, str):
+        return {}
+    if not isinstance(raw, Mapping):
+        raise StackFileError(f"{file_name}: config: expected a mapping of config keys to declarations")
+    out: dict[str, dict] = {}
+    for key, decl in raw.items():
+        if not isinstance(decl, Mapping):
+            if decl is not None and not isinstance(decl, (str, int, float, bool, list)):
+                raise StackFileError(f"{file_name}: config.{key}: expected a declaration or a value")
+            decl = {"default" if _is_project_key(project, key) else "value": decl} if decl is not None else {}
+        unknown = [a for a in decl if a not in _DECLARATION_ATTRIBUTES]
+        if unknown:
+            raise StackFileError(f"{file_name}: config.{key}: '{unknown[0]}' not allowed "
+                                 f"(allowed: {', '.join(_DECLARATION_ATTRIBUTES)})")
+        type_name = decl.get("type")
+        if type_name is not None and type_name not in CONFIG_TYPES:
+            raise StackFileError(f"{file_name}: config.{key}.type: {_show(str(type_name))} is not one of "
+                                 f"{', '.join(CONFIG_TYPES)} (project.json, simpleConfigType)")
+        msg = _validate_declaration(project, key, decl)
+        if msg:
+            raise StackFileError(f"{file_name}: {msg}")
+        out[key] = dict(decl)
+    return out
+
+
+def _validate_declaration(project: str, key: str, decl: Mapping[str, Any]) -> Optional[str]:
+    """project.go, Project.Validate, one declaration: its error text, or None."""
+    has_default, has_value = decl.get("default") is not None, decl.get("value") is not None
+    type_name = decl.get("type")
+    if has_default and has_value:
+        return f"project config '{key}' cannot have both a 'default' and 'value' attribute"
+    if _is_project_key(project, key):
+        if type_name == "array" and decl.get("items") is None:
+            return (f"The configuration key '{key}' declares an array but does not specify the underlying type "
+                    "via the 'items' attribute")
+        if type_name is not None and has_default and not config_value_fits(type_name, decl.get("items"), decl["default"]):
+            return (f"The default value specified for configuration key '{key}' is not of the expected type "
+                    f"'{_full_type_name(type_name, decl.get('items'))}'")
+        return None
+    if type_name is not None:
+        return f"Configuration key '{key}' is not namespaced by the project and should not define a type"
+    if has_default:
+        return (f"Configuration key '{key}' is not namespaced by the project and should not define a default value. "
+                "Did you mean to use the 'value' attribute instead of 'default'?")
+    if not has_value:
+        return f"Configuration key '{key}' is namespaced and must provide an attribute 'value'"
+    return None
+
+
+def _missing_keys_text(keys: list[str]) -> str:
+    """config.go, formatMissingKeys."""
+    keys = sorted(keys)
+    if len(keys) == 1:
+        return f"'{keys[0]}'"
+    return "".join(f"and '{k}'" if i == len(keys) - 1 else f"'{k}' " if i == len(keys) - 2 else f"'{k}', "
+                   for i, k in enumerate(keys))
+
+
+def apply_project_config(stack: str, project: str, declared: Mapping[str, Mapping[str, Any]],
+                         values: dict[str, str], objects: set[str]) -> Optional[tuple[Optional[str], str]]:
+    """config.go, mergeConfig with validation: defaults and values of `declared` are added to `values` (in place);
+    the first refusal is returned as (the full key it concerns or None, the CLI's message), else None.
+
+    `objects` holds the full keys whose value is a mapping or sequence (config.Value.Object()).
+    """
+    missing: list[str] = []
+    for key in sorted(declared):
+        decl = declared[key]
+        full = parse_key(key, project)
+        if full in values:
+            continue
+        default = decl.get("default") if decl.get("default") is not None else decl.get("value")
+        if default is None:
+            if full.split(":", 1)[0] == project:
+                missing.append(key)
+            continue
+        # config.go, createConfigValue: a string, int or bool as its text (%v), anything else JSON-encoded.
+        if isinstance(default, (dict, list, float)) and not isinstance(default, bool):
+            values[full] = go_json(default)
+            objects.add(full)
+        else:
+            values[full] = _go_scalar_text(default)
+    if missing:
+        return None, f"Stack '{stack}' is missing configuration {'values' if len(missing) > 1 else 'value'} " + \
+            _missing_keys_text(missing)
+    for key in sorted(declared):  # config.go, validateStackConfigValues -> validateStackConfigValue
+        decl = declared[key]
+        type_name = decl.get("type")
+        full = parse_key(key, project)
+        if full not in values:
+            continue
+        if decl.get("secret"):
+            # Offline every value is plaintext (encrypted ones are refused above), so a declared secret never is.
+            return full, f"Stack '{stack}' with configuration key '{key}' must be encrypted as it's secret"
+        if type_name is None:
+            continue
+        content: Any = json.loads(values[full]) if full in objects else values[full]
+        if not config_value_fits(type_name, decl.get("items"), content):
+            return full, (f"Stack '{stack}' with configuration key '{key}' must be of type "
+                          f"'{_full_type_name(type_name, decl.get('items'))}'")
+    return None

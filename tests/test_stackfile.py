@@ -236,3 +236,92 @@ def test_the_preview_refuses_in_one_line_without_a_traceback(tmp_path, case):
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     line = proc.stderr.rstrip("\n")
     assert line.startswith(f"error: Pulumi.{case}.yaml:") and len(line) <= 200 + len("error: ")
+
+
+# --- Pulumi.yaml `config:` declarations, checked as the CLI checks them ------------------------------------------
+# pulumi/pulumi sdk/go/common/workspace/config.go (ValidateStackConfigAndApplyProjectConfig, validateStackConfigValue)
+# and project.go (Project.Validate, ValidateConfigValue); docs/stack-file.md, "Declared config keys".
+
+from offline.stackfile import config_value_fits, project_config_declarations, read_project_file  # noqa: E402
+
+DECLARED = project_config_declarations(P, read_project_file(ROOT / "Pulumi.yaml"))
+BASE = "config:\n  alicloud:region: cn-hangzhou\n  pai-platform:workspaces: []\n"
+
+
+def test_a_boolean_name_prefix_passes_type_string_as_in_the_cli_its_text_is_a_string(tmp_path):
+    # validateStackConfigValue checks a scalar's text (config.Value holds a string): `true` reaches the program as
+    # "true" and `type: string` cannot tell it from "true". The editor schema does (tests/test_schema.py).
+    assert read(tmp_path, BASE + "  pai-platform:namePrefix: true\n", declared=DECLARED)[f"{P}:namePrefix"] == "true"
+
+
+@pytest.mark.parametrize("value", ["[acme]", "{a: 1}"])
+def test_a_name_prefix_that_is_an_object_is_refused_with_the_clis_rule(tmp_path, value):
+    msg = refused(tmp_path, BASE + f"  pai-platform:namePrefix: {value}\n", declared=DECLARED)
+    assert msg == "Pulumi.t.yaml:4:28: Stack 't' with configuration key 'namePrefix' must be of type 'string'"
+
+
+def test_a_declared_key_without_default_is_required_with_the_clis_message(tmp_path):
+    assert refused(tmp_path, "config:\n  alicloud:region: x\n", declared=DECLARED) == (
+        "Pulumi.t.yaml:1:1: Stack 't' is missing configuration values 'namePrefix' and 'workspaces'")
+    assert refused(tmp_path, "config:\n  namePrefix: a\n", declared=DECLARED) == (
+        "Pulumi.t.yaml:1:1: Stack 't' is missing configuration value 'workspaces'")
+
+
+@pytest.mark.parametrize("stack", sorted(p.name for p in (ROOT / "stacks").glob("Pulumi.*.yaml")))
+def test_the_example_stacks_read_the_same_with_the_declarations(stack):
+    path = ROOT / "stacks" / stack
+    assert read_stack_file(path, P, declared=DECLARED) == read_stack_file(path, P)
+
+
+def test_defaults_and_values_are_applied_and_types_checked_as_the_cli_does(tmp_path):
+    declared = {"n": {"type": "integer", "default": 3}, "b": {"type": "boolean"}, "l": {"type": "array", "items": {"type": "string"}},
+                "aws:region": {"value": "us-east-1"}}
+    got = read(tmp_path, "config:\n  b: 'false'\n  l: [x, y]\n", declared=declared)
+    assert got == {f"{P}:b": "false", f"{P}:l": '["x","y"]', f"{P}:n": "3", "aws:region": "us-east-1"}
+    assert "must be of type 'array<string>'" in refused(tmp_path, "config:\n  b: true\n  l: [1]\n", declared=declared)
+    assert "'b' must be of type 'boolean'" in refused(tmp_path, "config:\n  b: yes\n  l: []\n", declared=declared)
+    assert "'n' must be of type 'integer'" in refused(tmp_path, "config:\n  n: 1.5\n  b: true\n  l: []\n", declared=declared)
+
+
+@pytest.mark.parametrize("type_name,value,fits", [
+    ("string", "true", True), ("string", ["a"], False), ("integer", "007", True), ("integer", "1_000", False),
+    ("integer", 2.0, True), ("integer", True, False), ("boolean", "True", False), ("boolean", True, True),
+    ("array", [], False)])  # `array` without `items` never fits (ValidateConfigValue)
+def test_config_value_fits_follows_validate_config_value(type_name, value, fits):
+    assert config_value_fits(type_name, None, value) is fits
+
+
+@pytest.mark.parametrize("decl,rule", [
+    ({"alicloud:region": {"type": "string"}}, "Configuration key 'alicloud:region' is not namespaced by the project and should not define a type"),
+    ({"alicloud:region": {"description": "x"}}, "Configuration key 'alicloud:region' is namespaced and must provide an attribute 'value'"),
+    ({"x": {"type": "array"}}, "The configuration key 'x' declares an array but does not specify the underlying type via the 'items' attribute"),
+    ({"x": {"type": "integer", "default": "a"}}, "The default value specified for configuration key 'x' is not of the expected type 'integer'"),
+    ({"x": {"type": "object"}}, "config.x.type: 'object' is not one of string, integer, boolean, array (project.json, simpleConfigType)"),
+])
+def test_bad_declarations_are_refused_as_project_validate_refuses_them(decl, rule):
+    with pytest.raises(StackFileError) as e:
+        project_config_declarations(P, {"name": P, "config": decl})
+    assert str(e.value) == f"Pulumi.yaml: {rule}"
+
+
+def _contract_keys():
+    from components.alicloud.contract import StackConfig as Alibaba
+    from components.huaweicloud.contract import StackConfig as Huawei
+
+    return [{f.alias or name: f for name, f in model.model_fields.items()} for model in (Alibaba, Huawei)]
+
+
+def test_pulumi_yaml_declares_exactly_the_keys_every_contract_requires_and_no_other():
+    # Only a key of this project that both contracts require can be declared without changing behaviour: a
+    # declaration without `default` makes it required in every stack, and a provider key may carry only a `value`.
+    alibaba, huawei = _contract_keys()
+    required_everywhere = {k for k in alibaba.keys() & huawei.keys()
+                           if ":" not in k and alibaba[k].is_required() and huawei[k].is_required()}
+    assert set(DECLARED) == required_everywhere == {"namePrefix", "workspaces"}
+    for key, decl in DECLARED.items():
+        assert decl["description"] == alibaba[key].description == huawei[key].description, key
+        assert "default" not in decl and "value" not in decl, key
+    assert DECLARED["namePrefix"]["type"] == "string" and alibaba["namePrefix"].annotation is str
+    not_declared = (alibaba.keys() | huawei.keys()) - DECLARED.keys()
+    assert not_declared == {"alicloud:region", "huaweicloud:region", "cloud", "projectId", "domainId", "tags",
+                            "accountBootstrap"}, "a contract key was added or removed: review Pulumi.yaml `config:`"

@@ -289,11 +289,12 @@ class StackConfig(Model):
     """The whole stack: settings shared by every workspace, and the workspaces."""
 
     cloud: Literal["alicloud"] = Field("alicloud", description="The cloud of this stack (the default).")
-    region: StrictStr = Field(alias="alicloud:region")
+    region: StrictStr = Field(alias="alicloud:region", description="Alibaba Cloud region of every resource, e.g. cn-hangzhou.")
     name_prefix: StrictStr = Field(description="Prefix of every physical name (lowercase letters, digits, '-').")
-    tags: dict[StrictStr, StrictStr] = Field(default_factory=dict)
-    account_bootstrap: AccountBootstrap = Field(default_factory=AccountBootstrap)
-    workspaces: list[Workspace] = Field(min_length=1)
+    tags: dict[StrictStr, StrictStr] = Field(default_factory=dict, description="Tags added to every taggable resource (key: value).")
+    account_bootstrap: AccountBootstrap = Field(default_factory=AccountBootstrap,
+                                                description="Account-wide service activation and PAI service roles.")
+    workspaces: list[Workspace] = Field(min_length=1, description="The workspaces of the stack (at least one).")
 
     @field_validator("region")
     @classmethod

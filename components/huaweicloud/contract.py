@@ -310,12 +310,12 @@ class StackConfig(_Model):
     """A whole ModelArts stack: Huawei account settings shared by every workspace, and the workspaces."""
 
     cloud: Literal["huaweicloud"] = Field(description="The cloud of this stack.")
-    region: StrictStr = Field(alias="huaweicloud:region")
+    region: StrictStr = Field(alias="huaweicloud:region", description="Huawei Cloud region of every resource, e.g. cn-north-4.")
     project_id: StrictStr = Field(description="Id of the region's IAM project (IAM console > My Credentials).")
     domain_id: StrictStr = Field(description="Account (domain) id (IAM console > My Credentials).")
     name_prefix: StrictStr = Field(description="Prefix of every physical name (lowercase letters, digits, '-').")
-    tags: dict[StrictStr, StrictStr] = Field(default_factory=dict)
-    workspaces: list[Workspace] = Field(min_length=1)
+    tags: dict[StrictStr, StrictStr] = Field(default_factory=dict, description="Tags added to every taggable resource (key: value).")
+    workspaces: list[Workspace] = Field(min_length=1, description="The workspaces of the stack (at least one).")
 
     @field_validator("region")
     @classmethod
