@@ -17,6 +17,7 @@ sys.path.insert(0, str(BOOTSTRAP))
 
 import backend_config  # noqa: E402
 import backend_policies as policies  # noqa: E402
+from offline import tokens as T  # noqa: E402
 
 FINGERPRINT = "0BBFAB97059595E8D1EC48E89EB8657C0E5AAE71"
 BASE = {
@@ -228,7 +229,7 @@ def test_state_bucket_is_private_versioned_encrypted_protected(mocks):
     outputs = build()
 
     def check(_):
-        (bucket,) = of_type(mocks, "alicloud:oss/bucket:Bucket")
+        (bucket,) = of_type(mocks, T.ALI_BUCKET)
         assert bucket.inputs["bucket"] == "acme-pulumi-state"
         assert bucket.inputs["versioning"] == {"status": "Enabled"}
         assert bucket.inputs["serverSideEncryptionRule"] == {"sseAlgorithm": "AES256"}
@@ -237,9 +238,9 @@ def test_state_bucket_is_private_versioned_encrypted_protected(mocks):
         _, opts = mocks.options[bucket.name]
         assert opts.protect is True
         assert opts.ignore_changes == ["acl"]
-        (acl,) = of_type(mocks, "alicloud:oss/bucketAcl:BucketAcl")
+        (acl,) = of_type(mocks, T.ALI_BUCKET_ACL)
         assert acl.inputs == {"bucket": "acme-pulumi-state", "acl": "private"}
-        (block,) = of_type(mocks, "alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock")
+        (block,) = of_type(mocks, T.ALI_BUCKET_PUBLIC_ACCESS_BLOCK)
         assert block.inputs == {"bucket": "acme-pulumi-state", "blockPublicAccess": True}
         assert type(mocks.options[acl.name][1].parent).__name__ == "Bucket"
 
@@ -269,11 +270,11 @@ def test_oidc_provider_and_trust_conditions(mocks):
     outputs = build()
 
     def check(_):
-        (provider,) = of_type(mocks, "alicloud:ims/oidcProvider:OidcProvider")
+        (provider,) = of_type(mocks, T.ALI_OIDC_PROVIDER)
         assert provider.inputs["issuerUrl"] == "https://token.actions.githubusercontent.com"
         assert provider.inputs["clientIds"] == ["sts.aliyuncs.com"]
         assert provider.inputs["fingerprints"] == [FINGERPRINT]
-        roles = {r.inputs["roleName"]: r for r in of_type(mocks, "alicloud:ram/role:Role")}
+        roles = {r.inputs["roleName"]: r for r in of_type(mocks, T.ALI_ROLE)}
         assert set(roles) == {"pai-platform-deployer", "pai-platform-previewer"}
         expected_subjects = {
             "pai-platform-deployer": ["repo:acme/pai:environment:dev", "repo:acme/pai:environment:prod"],
@@ -297,7 +298,7 @@ def test_role_permissions(mocks):
     outputs = build()
 
     def check(_):
-        attachments = of_type(mocks, "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment")
+        attachments = of_type(mocks, T.ALI_ROLE_POLICY)
         by_role: dict[str, set[tuple[str, str]]] = {}
         for attachment in attachments:
             by_role.setdefault(attachment.inputs["roleName"], set()).add(
@@ -319,7 +320,7 @@ def test_role_permissions(mocks):
             ("AliyunRAMReadOnlyAccess", "System"),
             ("AliyunVPCReadOnlyAccess", "System"),
         }
-        for policy in of_type(mocks, "alicloud:ram/policy:Policy"):
+        for policy in of_type(mocks, T.ALI_POLICY):
             document = json.loads(policy.inputs["policyDocument"])
             assert policy.inputs["policyDocument"] == policies.render(document)
             for statement in document["Statement"]:
@@ -365,7 +366,7 @@ def test_no_previewer_without_subjects(mocks):
     assert "previewerRoleArn" not in outputs
 
     def check(_):
-        roles = [r.inputs["roleName"] for r in of_type(mocks, "alicloud:ram/role:Role")]
+        roles = [r.inputs["roleName"] for r in of_type(mocks, T.ALI_ROLE)]
         assert roles == ["pai-platform-deployer"]
 
     return after_registration(mocks, outputs, check)
