@@ -15,6 +15,8 @@ import pulumi
 import pulumi_alicloud as alicloud
 import pulumi_random as random
 
+from offline import tokens as T
+
 TAGS = {"env": "bench", "managed-by": "pai-platform", "pai-workspace": "team_000"}
 DOCUMENT = json.dumps(
     {
@@ -36,85 +38,85 @@ def _register(counts: Mapping[str, int]) -> None:
         made[token] = [make(i) for i in range(counts.get(token, 0))]
         return made[token]
 
-    vpcs = many("alicloud:vpc/network:Network", lambda i: alicloud.vpc.Network(
+    vpcs = many(T.ALI_VPC, lambda i: alicloud.vpc.Network(
         f"vpc-{i}", vpc_name=f"bench-{i}", cidr_block=f"10.{i % 250}.0.0/16", description="flat", tags=TAGS))
-    switches = many("alicloud:vpc/switch:Switch", lambda i: alicloud.vpc.Switch(
+    switches = many(T.ALI_VSWITCH, lambda i: alicloud.vpc.Switch(
         f"vsw-{i}", vswitch_name=f"bench-{i}", vpc_id=vpcs[i % len(vpcs)].id if vpcs else "vpc-x", cidr_block=f"10.{i % 250}.{i % 3 + 1}.0/24", zone_id="cn-hangzhou-h",
         description="flat", tags=TAGS))
-    many("alicloud:ecs/securityGroup:SecurityGroup", lambda i: alicloud.ecs.SecurityGroup(
+    many(T.ALI_SECURITY_GROUP, lambda i: alicloud.ecs.SecurityGroup(
         f"sg-{i}", security_group_name=f"bench-{i}-sg", vpc_id=vpcs[i % len(vpcs)].id if vpcs else "vpc-x",
         description="flat", inner_access_policy="Accept", tags=TAGS))
-    buckets = many("alicloud:oss/bucket:Bucket", lambda i: alicloud.oss.Bucket(
+    buckets = many(T.ALI_BUCKET, lambda i: alicloud.oss.Bucket(
         f"bucket-{i}", bucket=f"bench-flat-{i}", storage_class="Standard", redundancy_type="LRS",
         server_side_encryption_rule={"sse_algorithm": "AES256"}, versioning={"status": "Enabled"},
         force_destroy=False, tags=TAGS))
     bucket_name = lambda i: buckets[i % len(buckets)].bucket if buckets else f"bench-flat-{i}"  # noqa: E731
-    many("alicloud:oss/bucketAcl:BucketAcl", lambda i: alicloud.oss.BucketAcl(
+    many(T.ALI_BUCKET_ACL, lambda i: alicloud.oss.BucketAcl(
         f"bucket-acl-{i}", bucket=bucket_name(i), acl="private"))
-    many("alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock", lambda i: alicloud.oss.BucketPublicAccessBlock(
+    many(T.ALI_BUCKET_PUBLIC_ACCESS_BLOCK, lambda i: alicloud.oss.BucketPublicAccessBlock(
         f"bucket-pab-{i}", bucket=bucket_name(i), block_public_access=True))
-    filesystems = many("alicloud:nas/fileSystem:FileSystem", lambda i: alicloud.nas.FileSystem(
+    filesystems = many(T.ALI_NAS, lambda i: alicloud.nas.FileSystem(
         f"fs-{i}", file_system_type="standard", protocol_type="NFS", storage_type="Capacity", encrypt_type=1,
         description="flat", tags=TAGS))
-    groups_nas = many("alicloud:nas/accessGroup:AccessGroup", lambda i: alicloud.nas.AccessGroup(
+    groups_nas = many(T.ALI_NAS_ACCESS_GROUP, lambda i: alicloud.nas.AccessGroup(
         f"nas-group-{i}", access_group_name=f"bench-{i}", access_group_type="Vpc", file_system_type="standard",
         description="flat"))
     nas_group = lambda i: groups_nas[i % len(groups_nas)].access_group_name if groups_nas else f"bench-{i}"  # noqa: E731
-    many("alicloud:nas/accessRule:AccessRule", lambda i: alicloud.nas.AccessRule(
+    many(T.ALI_NAS_ACCESS_RULE, lambda i: alicloud.nas.AccessRule(
         f"nas-rule-{i}", access_group_name=nas_group(i), file_system_type="standard",
         source_cidr_ip=f"10.{i % 250}.1.0/24", rw_access_type="RDWR", user_access_type="no_squash", priority=1))
-    many("alicloud:nas/mountTarget:MountTarget", lambda i: alicloud.nas.MountTarget(
+    many(T.ALI_MOUNT, lambda i: alicloud.nas.MountTarget(
         f"mount-{i}", file_system_id=filesystems[i % len(filesystems)].id if filesystems else "fs-x",
         access_group_name=nas_group(i), network_type="Vpc", vpc_id=vpcs[i % len(vpcs)].id if vpcs else "vpc-x",
         vswitch_id=switches[i % len(switches)].id if switches else "vsw-x"))
 
-    users = many("alicloud:ram/user:User", lambda i: alicloud.ram.User(
+    users = many(T.ALI_USER, lambda i: alicloud.ram.User(
         f"user-{i}", name=f"flat-user-{i}", display_name=f"flat-user-{i}", comments="flat", force=True, tags=TAGS))
     user_name = lambda i: users[i % len(users)].name if users else f"flat-user-{i}"  # noqa: E731
-    passwords = many("random:index/randomPassword:RandomPassword", lambda i: random.RandomPassword(
+    passwords = many(T.RANDOM_PASSWORD, lambda i: random.RandomPassword(
         f"password-{i}", length=24, special=True, override_special="!#%*-_=+", min_lower=2, min_upper=2,
         min_numeric=2, min_special=2))
-    many("alicloud:ram/loginProfile:LoginProfile", lambda i: alicloud.ram.LoginProfile(
+    many(T.ALI_LOGIN_PROFILE, lambda i: alicloud.ram.LoginProfile(
         f"login-{i}", user_name=user_name(i),
         password=pulumi.Output.secret(passwords[i % len(passwords)].result) if passwords else "x",
         password_reset_required=True, mfa_bind_required=True,
         opts=pulumi.ResourceOptions(additional_secret_outputs=["password"])))
-    many("alicloud:ram/accessKey:AccessKey", lambda i: alicloud.ram.AccessKey(
+    many(T.ALI_ACCESS_KEY, lambda i: alicloud.ram.AccessKey(
         f"access-key-{i}", user_name=user_name(i), status="Active",
         opts=pulumi.ResourceOptions(additional_secret_outputs=["secret"])))
-    groups = many("alicloud:ram/group:Group", lambda i: alicloud.ram.Group(
+    groups = many(T.ALI_GROUP, lambda i: alicloud.ram.Group(
         f"group-{i}", group_name=f"flat-group-{i}", comments="flat", force=True))
     group_name = lambda i: groups[i % len(groups)].group_name if groups else f"flat-group-{i}"  # noqa: E731
-    policies = many("alicloud:ram/policy:Policy", lambda i: alicloud.ram.Policy(
+    policies = many(T.ALI_POLICY, lambda i: alicloud.ram.Policy(
         f"policy-{i}", policy_name=f"flat-policy-{i}", policy_document=DOCUMENT, description="flat",
         rotate_strategy="DeleteOldestNonDefaultVersionWhenLimitExceeded", force=True, tags=TAGS))
-    many("alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment", lambda i: alicloud.ram.GroupPolicyAttachment(
+    many(T.ALI_GROUP_POLICY, lambda i: alicloud.ram.GroupPolicyAttachment(
         f"group-policy-{i}", group_name=group_name(i),
         policy_name=policies[i % len(policies)].policy_name if policies else "AliyunOSSFullAccess",
         policy_type="Custom" if policies else "System"))
-    many("alicloud:ram/userGroupAttachment:UserGroupAttachment", lambda i: alicloud.ram.UserGroupAttachment(
+    many(T.ALI_USER_GROUP, lambda i: alicloud.ram.UserGroupAttachment(
         f"user-group-{i}", group_name=group_name(i), user_name=user_name(i)))
-    many("alicloud:ram/userPolicyAttachment:UserPolicyAttachment", lambda i: alicloud.ram.UserPolicyAttachment(
+    many(T.ALI_USER_POLICY, lambda i: alicloud.ram.UserPolicyAttachment(
         f"user-policy-{i}", user_name=user_name(i), policy_name="AliyunPAIEASReadOnlyAccess", policy_type="System"))
 
-    workspaces = many("alicloud:pai/workspaceWorkspace:WorkspaceWorkspace", lambda i: alicloud.pai.WorkspaceWorkspace(
+    workspaces = many(T.ALI_WORKSPACE, lambda i: alicloud.pai.WorkspaceWorkspace(
         f"workspace-{i}", workspace_name=f"flat_{i}", display_name=f"flat_{i}", description="flat",
         env_types=["prod"]))
-    many("alicloud:pai/workspaceMember:WorkspaceMember", lambda i: alicloud.pai.WorkspaceMember(
+    many(T.ALI_MEMBER, lambda i: alicloud.pai.WorkspaceMember(
         f"member-{i}", workspace_id=workspaces[i % len(workspaces)].id if workspaces else "1",
         user_id=users[i % len(users)].id if users else "1", roles=["PAI.AlgoDeveloper"]))
 
 
 SUPPORTED = (
-    "alicloud:vpc/network:Network", "alicloud:vpc/switch:Switch", "alicloud:ecs/securityGroup:SecurityGroup",
-    "alicloud:oss/bucket:Bucket", "alicloud:oss/bucketAcl:BucketAcl",
-    "alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock", "alicloud:nas/fileSystem:FileSystem",
-    "alicloud:nas/accessGroup:AccessGroup", "alicloud:nas/accessRule:AccessRule", "alicloud:nas/mountTarget:MountTarget",
-    "alicloud:ram/user:User", "random:index/randomPassword:RandomPassword", "alicloud:ram/loginProfile:LoginProfile",
-    "alicloud:ram/accessKey:AccessKey", "alicloud:ram/group:Group", "alicloud:ram/policy:Policy",
-    "alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment", "alicloud:ram/userGroupAttachment:UserGroupAttachment",
-    "alicloud:ram/userPolicyAttachment:UserPolicyAttachment", "alicloud:pai/workspaceWorkspace:WorkspaceWorkspace",
-    "alicloud:pai/workspaceMember:WorkspaceMember",
+    T.ALI_VPC, T.ALI_VSWITCH, T.ALI_SECURITY_GROUP,
+    T.ALI_BUCKET, T.ALI_BUCKET_ACL,
+    T.ALI_BUCKET_PUBLIC_ACCESS_BLOCK, T.ALI_NAS,
+    T.ALI_NAS_ACCESS_GROUP, T.ALI_NAS_ACCESS_RULE, T.ALI_MOUNT,
+    T.ALI_USER, T.RANDOM_PASSWORD, T.ALI_LOGIN_PROFILE,
+    T.ALI_ACCESS_KEY, T.ALI_GROUP, T.ALI_POLICY,
+    T.ALI_GROUP_POLICY, T.ALI_USER_GROUP,
+    T.ALI_USER_POLICY, T.ALI_WORKSPACE,
+    T.ALI_MEMBER,
 )
 
 

@@ -34,6 +34,7 @@ from benchmarks import baseline, estate  # noqa: E402
 from offline import graph  # noqa: E402
 from offline.preview import program_for  # noqa: E402
 from offline.runtime import Plan, config_from_stack_yaml, run  # noqa: E402
+from offline import tokens as T  # noqa: E402
 
 for _module in ("ecs", "nas", "oss", "pai", "ram", "vpc"):
     getattr(alicloud, _module)  # submodules load lazily: load them before any clock starts
@@ -79,14 +80,14 @@ def project(workspaces: int, members: int, repeat: int, trace: bool) -> dict[str
     plan, out = _timed(program, config, repeat, trace)
     per_member = graph.resources_per_member(plan)
     owned = sum(per_member.values())
-    ws_count = len(plan.by_type("alicloud:pai/workspaceWorkspace:WorkspaceWorkspace"))
+    ws_count = len(plan.by_type(T.ALI_WORKSPACE))
     chain = graph.longest_chain(plan)
     out.update(
         resources=len(plan.resources),
         custom=len(plan.custom_resources),
         components=len(plan.resources) - len(plan.custom_resources),
         workspaces=ws_count,
-        memberships=len(plan.by_type("alicloud:pai/workspaceMember:WorkspaceMember")),
+        memberships=len(plan.by_type(T.ALI_MEMBER)),
         users=len(per_member),
         per_member=owned / len(per_member) if per_member else 0.0,
         per_workspace=(len(plan.custom_resources) - owned) / ws_count if ws_count else 0.0,

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
-from . import fakes
+from . import fakes, tokens
 from .runtime import Plan, Registration
 
 # --- the graph model ----------------------------------------------------------------------------------------------
@@ -77,35 +77,9 @@ class Graph:
         return sorted(set(self.edges), key=lambda e: (e.src, e.dst, e.label))
 
 
-# Type tokens the picture knows.
-ALI_WORKSPACE = "alicloud:pai/workspaceWorkspace:WorkspaceWorkspace"
-ALI_MEMBER = "alicloud:pai/workspaceMember:WorkspaceMember"
-ALI_USER = "alicloud:ram/user:User"
-ALI_GROUP = "alicloud:ram/group:Group"
-ALI_ROLE = "alicloud:ram/role:Role"
-ALI_POLICY = "alicloud:ram/policy:Policy"
-ALI_USER_GROUP = "alicloud:ram/userGroupAttachment:UserGroupAttachment"
-ALI_GROUP_POLICY = "alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment"
-ALI_USER_POLICY = "alicloud:ram/userPolicyAttachment:UserPolicyAttachment"
-ALI_ROLE_POLICY = "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment"
-ALI_BUCKET = "alicloud:oss/bucket:Bucket"
-ALI_NAS = "alicloud:nas/fileSystem:FileSystem"
-ALI_MOUNT = "alicloud:nas/mountTarget:MountTarget"
-ALI_VPC = "alicloud:vpc/network:Network"
-ALI_VSWITCH = "alicloud:vpc/switch:Switch"
-ALI_GET_USERS = "alicloud:ram/getUsers:getUsers"
+# Provider resources are named by their `offline.tokens` short names (`Plan.of("ALI_USER")`), tokens read from the
+# SDK classes; the ModelArts bundle is this project's own component type.
 HW_WORKSPACE = "modelarts:bundle:Workspace"
-HW_USER = "huaweicloud:Iam/user:User"
-HW_GROUP = "huaweicloud:Iam/group:Group"
-HW_ROLE = "huaweicloud:Iam/role:Role"
-HW_ASSIGNMENT = "huaweicloud:Iam/roleAssignment:RoleAssignment"
-HW_MEMBERSHIP = "huaweicloud:Iam/groupMembership:GroupMembership"
-HW_AGENCY = "huaweicloud:Iam/agency:Agency"
-HW_BUCKET = "huaweicloud:Obs/bucket:Bucket"
-HW_TURBO = "huaweicloud:Sfs/turbo:Turbo"
-HW_VPC = "huaweicloud:Vpc/vpc:Vpc"
-HW_SUBNET = "huaweicloud:Vpc/subnet:Subnet"
-HW_GET_ROLE = "huaweicloud:Iam/getRole:getRole"
 
 _ID_PREFIX = {"workspace": "ws", "system-policy": "syspol", "filesystem": "fs"}
 _ID_PREFIX.update({k: k for k in KINDS if k not in _ID_PREFIX})
@@ -160,18 +134,19 @@ class _Builder:
         if src and dst and src != dst:
             self.graph.edges.append(Edge(src, dst, label))
 
-    def by_input(self, type_token: str, key: str) -> dict[Any, Registration]:
-        return {r.plain_inputs().get(key): r for r in self.plan.by_type(type_token)}
+    def by_input(self, kind: str, key: str) -> dict[Any, Registration]:
+        """Resources of the `offline.tokens` short name `kind`, by one plain input."""
+        return {r.plain_inputs().get(key): r for r in self.plan.of(kind)}
 
-    def by_id(self, *type_tokens: str) -> dict[str, Registration]:
-        return {r.id: r for t in type_tokens for r in self.plan.by_type(t)}
+    def by_id(self, *kinds: str) -> dict[str, Registration]:
+        return {r.id: r for k in kinds for r in self.plan.of(k)}
 
     # -- the picture --
 
     def build(self) -> Graph:
         p = self.plan
         # Workspaces first, so clusters follow the workspaces' order.
-        for r in p.by_type(ALI_WORKSPACE):
+        for r in p.of("ALI_WORKSPACE"):
             inp = r.plain_inputs()
             nid = self.add_resource(r, "workspace", f"PAI workspace {inp.get('workspaceName', r.name)}",
                                     ", ".join(inp.get("envTypes") or []))
@@ -185,14 +160,14 @@ class _Builder:
         self._huaweicloud()
         return self.graph
 
-    def _network(self, vpc_type: str, subnet_type: str, name_key: str, cidr_key: str, subnet_label) -> dict:
+    def _network(self, vpc_kind: str, subnet_kind: str, name_key: str, cidr_key: str, subnet_label) -> dict:
         """VPCs and their subnets (vSwitches) of either cloud, each subnet inside its VPC; returns subnets by id."""
-        vpcs = self.by_id(vpc_type)
+        vpcs = self.by_id(vpc_kind)
         for r in vpcs.values():
             inp = r.plain_inputs()
             nid = self.add_resource(r, "vpc", f"VPC {inp.get(name_key, r.name)}", str(inp.get(cidr_key, "")))
             self._owned(r, nid, "vpc")
-        subnets = self.by_id(subnet_type)
+        subnets = self.by_id(subnet_kind)
         for r in subnets.values():
             inp = r.plain_inputs()
             nid = self.add_resource(r, "subnet", subnet_label(inp, r), str(inp.get(cidr_key, "")))
@@ -206,22 +181,22 @@ class _Builder:
 
     def _alicloud(self) -> None:
         p = self.plan
-        users = self.by_input(ALI_USER, "name")
+        users = self.by_input("ALI_USER", "name")
         for name, r in sorted(users.items()):
             self.add_resource(r, "user", f"RAM user {name}")
         existing = {}
         for inv in p.invokes:
-            if inv.token == ALI_GET_USERS:
+            if tokens.name_of(inv.token) == "ALI_GET_USERS":
                 found = fakes.invoke(inv.token, inv.args)
                 for uid, name in zip(found.get("ids", []), found.get("names", [])):
                     existing[uid] = name
-        groups = self.by_input(ALI_GROUP, "groupName")
+        groups = self.by_input("ALI_GROUP", "groupName")
         for name, r in sorted(groups.items()):
             self.add_resource(r, "group", f"RAM group {name}")
-        roles = self.by_input(ALI_ROLE, "roleName")
-        for r in p.by_type(ALI_ROLE):
+        roles = self.by_input("ALI_ROLE", "roleName")
+        for r in p.of("ALI_ROLE"):
             self.add_resource(r, "role", f"RAM role {r.plain_inputs().get('roleName') or r.name}")
-        policies = self.by_input(ALI_POLICY, "policyName")
+        policies = self.by_input("ALI_POLICY", "policyName")
         for name, r in sorted(policies.items()):
             self.add_resource(r, "policy", f"custom policy {name}")
 
@@ -235,25 +210,25 @@ class _Builder:
                 return self.node_of[policies[name].urn]
             return self.add(f"system-policy:{name}", "system-policy", [f"system policy {name}"])
 
-        for a in p.by_type(ALI_USER_GROUP):
+        for a in p.of("ALI_USER_GROUP"):
             inp = a.plain_inputs()
             if inp.get("groupName") in groups:
                 self.edge(user_node(inp["userName"]), self.node_of[groups[inp["groupName"]].urn], "member of")
-        for a in p.by_type(ALI_GROUP_POLICY):
+        for a in p.of("ALI_GROUP_POLICY"):
             inp = a.plain_inputs()
             if inp.get("groupName") in groups:
                 self.edge(self.node_of[groups[inp["groupName"]].urn], policy_node(inp["policyName"], inp.get("policyType", "")), "attached")
-        for a in p.by_type(ALI_USER_POLICY):
+        for a in p.of("ALI_USER_POLICY"):
             inp = a.plain_inputs()
             self.edge(user_node(inp["userName"]), policy_node(inp["policyName"], inp.get("policyType", "")), "attached")
-        for a in p.by_type(ALI_ROLE_POLICY):
+        for a in p.of("ALI_ROLE_POLICY"):
             inp = a.plain_inputs()
             if inp.get("roleName") in roles:
                 self.edge(self.node_of[roles[inp["roleName"]].urn], policy_node(inp["policyName"], inp.get("policyType", "")), "attached")
 
-        workspaces = self.by_id(ALI_WORKSPACE)
+        workspaces = self.by_id("ALI_WORKSPACE")
         users_by_id = {r.id: r for r in users.values()}
-        for m in p.by_type(ALI_MEMBER):
+        for m in p.of("ALI_MEMBER"):
             inp = m.plain_inputs()
             uid = str(inp.get("userId", ""))
             name = users_by_id[uid].plain_inputs()["name"] if uid in users_by_id else existing.get(uid, f"id {uid}")
@@ -262,19 +237,19 @@ class _Builder:
             self.edge(self.node_of.get(ws.urn) if ws else None, nid, "member")
             self.edge(nid, user_node(name), "is")
 
-        for r in p.by_type(ALI_BUCKET):
+        for r in p.of("ALI_BUCKET"):
             inp = r.plain_inputs()
             nid = self.add_resource(r, "bucket", f"OSS bucket {inp.get('bucket', r.name)}",
                                     f"{inp.get('storageClass', '')} {inp.get('redundancyType', '')}".strip())
             self._owned(r, nid, "bucket")
-        file_systems = self.by_id(ALI_NAS)
+        file_systems = self.by_id("ALI_NAS")
         for r in file_systems.values():
             inp = r.plain_inputs()
             nid = self.add_resource(r, "filesystem", f"NAS {r.name}",
                                     f"{inp.get('fileSystemType', '')} {inp.get('storageType', '')}".strip())
             self._owned(r, nid, "filesystem")
-        switches = self._network(ALI_VPC, ALI_VSWITCH, "vpcName", "cidrBlock", lambda inp, r: f"vSwitch {inp.get('zoneId', r.name)}")
-        for r in p.by_type(ALI_MOUNT):
+        switches = self._network("ALI_VPC", "ALI_VSWITCH", "vpcName", "cidrBlock", lambda inp, r: f"vSwitch {inp.get('zoneId', r.name)}")
+        for r in p.of("ALI_MOUNT"):
             inp = r.plain_inputs()
             vsw = switches.get(str(inp.get("vswitchId")))
             where = vsw.plain_inputs().get("zoneId", "") if vsw else str(inp.get("vswitchId", ""))
@@ -285,21 +260,21 @@ class _Builder:
 
     def _huaweicloud(self) -> None:
         p = self.plan
-        users = self.by_id(HW_USER)
+        users = self.by_id("HW_USER")
         for r in users.values():
             nid = self.add_resource(r, "user", f"IAM user {r.plain_inputs().get('name', r.name)}")
             self.edge(self.workspace_of_scope.get(self.scope(r)), nid, "member")
-        groups = self.by_id(HW_GROUP)
+        groups = self.by_id("HW_GROUP")
         for r in groups.values():
             self.add_resource(r, "group", f"IAM group {r.plain_inputs().get('name', r.name)}")
-        roles = self.by_id(HW_ROLE)
+        roles = self.by_id("HW_ROLE")
         roles_by_name = {r.plain_inputs().get("name"): r for r in roles.values()}
         for r in roles.values():
             inp = r.plain_inputs()
             self.add_resource(r, "policy", f"custom policy {inp.get('name', r.name)}", f"type {inp.get('type', '')}")
         system = {}
         for inv in p.invokes:
-            if inv.token == HW_GET_ROLE:
+            if tokens.name_of(inv.token) == "HW_GET_ROLE":
                 found = fakes.invoke(inv.token, inv.args)
                 if found.get("id"):
                     system[found["id"]] = inv.args.get("displayName") or inv.args.get("name") or found["id"]
@@ -312,12 +287,12 @@ class _Builder:
             label = system.get(role_id) or name or role_id
             return self.add(f"system-policy:{label}", "system-policy", [f"system policy {label}"]) if label else None
 
-        for a in p.by_type(HW_ASSIGNMENT):
+        for a in p.of("HW_ASSIGNMENT"):
             inp = a.plain_inputs()
             group = groups.get(str(inp.get("groupId")))
             where = "in project" if inp.get("projectId") else "in domain" if inp.get("domainId") else "attached"
             self.edge(self.node_of.get(group.urn) if group else None, role_node(str(inp.get("roleId", ""))), where)
-        for m in p.by_type(HW_MEMBERSHIP):
+        for m in p.of("HW_MEMBERSHIP"):
             inp = m.plain_inputs()
             group = groups.get(str(inp.get("group")))
             for uid in inp.get("users") or []:
@@ -328,7 +303,7 @@ class _Builder:
                     unode = self.add(f"user:{uid}", "user", [f"IAM user id {uid}", "existing"], self.cluster_for(m))
                     self.edge(self.workspace_of_scope.get(self.scope(m)), unode, "member")
                 self.edge(unode, self.node_of.get(group.urn) if group else None, "member of")
-        for r in p.by_type(HW_AGENCY):
+        for r in p.of("HW_AGENCY"):
             inp = r.plain_inputs()
             nid = self.add_resource(r, "agency", f"agency {inp.get('name', r.name)}",
                                     f"for {inp.get('delegatedServiceName', '')}")
@@ -338,13 +313,13 @@ class _Builder:
             for pr in inp.get("projectRoles") or []:
                 for name in pr.get("roles") or []:
                     self.edge(nid, role_node(name=str(name)), "in project")
-        for r in p.by_type(HW_BUCKET):
+        for r in p.of("HW_BUCKET"):
             inp = r.plain_inputs()
             nid = self.add_resource(r, "bucket", f"OBS bucket {inp.get('bucket', r.name)}",
                                     str(inp.get("storageClass", "")))
             self._owned(r, nid, "bucket")
-        subnets = self._network(HW_VPC, HW_SUBNET, "name", "cidr", lambda inp, r: f"subnet {inp.get('name', r.name)}")
-        for r in p.by_type(HW_TURBO):
+        subnets = self._network("HW_VPC", "HW_SUBNET", "name", "cidr", lambda inp, r: f"subnet {inp.get('name', r.name)}")
+        for r in p.of("HW_TURBO"):
             inp = r.plain_inputs()
             nid = self.add_resource(r, "filesystem", f"SFS Turbo {inp.get('name', r.name)}",
                                     f"{inp.get('shareType', '')} {inp.get('size', '')} GB".strip())

@@ -10,6 +10,8 @@ import hashlib
 import re
 from typing import Any
 
+from . import tokens
+
 MOCK_ACCOUNT_ID = "1000000000000000"
 MOCK_REGION = "cn-hangzhou"
 MOCK_HW_REGION = "cn-north-4"
@@ -29,40 +31,41 @@ def new_resource(
     """Return (id, state) for a resource registration in `region` (the stack's `alicloud:region`)."""
     rid = f"mock-{_short(type_token).lower()}-{_digest(type_token + name)}"
     state = dict(inputs)
-    if type_token == "alicloud:ram/user:User":
+    kind = tokens.name_of(type_token)
+    if kind == "ALI_USER":
         rid = str(int(_digest("user" + name, 12), 16))  # RAM user ids are numeric UserIds
-    elif type_token == "alicloud:oss/bucket:Bucket":
+    elif kind == "ALI_BUCKET":
         state.setdefault("extranetEndpoint", f"oss-{region}.aliyuncs.com")
         state.setdefault("intranetEndpoint", f"oss-{region}-internal.aliyuncs.com")
         rid = str(inputs.get("bucket", rid))
-    elif type_token == "alicloud:nas/fileSystem:FileSystem":
+    elif kind == "ALI_NAS":
         rid = f"{_digest(name, 10)}"
-    elif type_token == "alicloud:nas/accessGroup:AccessGroup":
+    elif kind == "ALI_NAS_ACCESS_GROUP":
         rid = f"{inputs.get('accessGroupName')}:{inputs.get('fileSystemType', 'standard')}"
-    elif type_token == "alicloud:nas/mountTarget:MountTarget":
+    elif kind == "ALI_MOUNT":
         domain = f"{inputs.get('fileSystemId', 'fs')}-{_digest(name, 5)}.{region}.nas.aliyuncs.com"
         state["mountTargetDomain"] = domain
         rid = f"{inputs.get('fileSystemId')}:{domain}"
-    elif type_token == "alicloud:pai/workspaceWorkspace:WorkspaceWorkspace":
+    elif kind == "ALI_WORKSPACE":
         rid = str(int(_digest("ws" + name, 6), 16))
         state.setdefault("status", "ENABLED")
-    elif type_token == "alicloud:pai/workspaceMember:WorkspaceMember":
+    elif kind == "ALI_MEMBER":
         state["memberId"] = f"mock-member-{_digest(name)}"
         rid = f"{inputs.get('workspaceId')}:{state['memberId']}"
-    elif type_token == "alicloud:ram/accessKey:AccessKey":
+    elif kind == "ALI_ACCESS_KEY":
         state["secret"] = "mock-access-key-secret"
-    elif type_token == "random:index/randomPassword:RandomPassword":
+    elif kind == "RANDOM_PASSWORD":
         state["result"] = "Mock-Passw0rd-" + _digest(name, 10)
-    elif type_token == "alicloud:resourcemanager/serviceLinkedRole:ServiceLinkedRole":
+    elif kind == "ALI_SERVICE_LINKED_ROLE":
         state.setdefault("roleName", f"AliyunServiceRoleFor{_digest(name, 6)}")
         state["arn"] = f"acs:ram::{MOCK_ACCOUNT_ID}:role/{state['roleName'].lower()}"
         rid = f"{inputs.get('serviceName')}:{state['roleName']}"
-    elif type_token == "huaweicloud:Obs/bucket:Bucket":
+    elif kind == "HW_BUCKET":
         rid = str(inputs.get("bucket", rid))
         state.setdefault("bucketDomainName", f"{rid}.obs.{inputs.get('region') or MOCK_HW_REGION}.myhuaweicloud.com")
-    elif type_token == "huaweicloud:Sfs/turbo:Turbo":
+    elif kind == "HW_TURBO":
         state.setdefault("exportLocation", f"{_digest(name, 8)}.sfsturbo.internal:/")
-    elif type_token == "alicloud:ram/role:Role":
+    elif kind == "ALI_ROLE":
         role = inputs.get("roleName") or name
         state["arn"] = f"acs:ram::{MOCK_ACCOUNT_ID}:role/{str(role).lower()}"
     return rid, state
@@ -70,18 +73,19 @@ def new_resource(
 
 def invoke(token: str, args: dict[str, Any], region: str = MOCK_REGION) -> dict[str, Any]:
     """Return the result of a data-source call in `region`."""
-    if token == "alicloud:index/getAccount:getAccount":
+    kind = tokens.name_of(token)
+    if kind == "ALI_GET_ACCOUNT":
         return {"id": MOCK_ACCOUNT_ID}
-    if token == "alicloud:ram/getUsers:getUsers":  # the one user the anchored, escaped `nameRegex` names
+    if kind == "ALI_GET_USERS":  # the one user the anchored, escaped `nameRegex` names
         pattern = str(args.get("nameRegex", ""))
         name = re.sub(r"^(\(\?i\))?\^|\$$", "", pattern).replace("\\", "")
         uid = str(int(_digest("existing" + name, 12), 16))
         return {"id": uid, "ids": [uid], "names": [name], "nameRegex": pattern, "users": [{"id": uid, "name": name}]}
-    if token == "alicloud:vpc/getNetworks:getNetworks":  # every asked VPC exists
+    if kind == "ALI_GET_NETWORKS":  # every asked VPC exists
         ids = list(args.get("ids") or [])
         vpcs = [{"id": v, "vpcId": v, "cidrBlock": "172.31.0.0/16", "regionId": region, "status": "Available"} for v in ids]
         return {"id": "mock-networks", "ids": ids, "vpcs": vpcs}
-    if token == "alicloud:vpc/getSwitches:getSwitches":  # every asked vSwitch exists, in the asked VPC
+    if kind == "ALI_GET_SWITCHES":  # every asked vSwitch exists, in the asked VPC
         ids = list(args.get("ids") or [])
         vpc_id = args.get("vpcId") or "mock-vpc-" + _digest(",".join(ids))
         switches = [
@@ -90,7 +94,7 @@ def invoke(token: str, args: dict[str, Any], region: str = MOCK_REGION) -> dict[
             for i, vid in enumerate(ids)
         ]
         return {"id": "mock-switches", "ids": ids, "vpcId": args.get("vpcId"), "vswitches": switches}
-    if token == "huaweicloud:Iam/getRole:getRole":  # a system policy, looked up by its display name
+    if kind == "HW_GET_ROLE":  # a system policy, looked up by its display name
         display = str(args.get("displayName") or args.get("name") or "")
         return {"id": f"mock-system-role-{_digest(display)}", "displayName": display, "name": display,
                 "catalog": "mock", "description": "", "policy": "{}", "type": "XA"}

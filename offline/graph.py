@@ -17,8 +17,6 @@ from typing import Callable, Iterable
 
 from .runtime import Plan, Registration
 
-USER = "alicloud:ram/user:User"
-
 
 def _children(plan: Plan) -> dict[str, list[Registration]]:
     kids: dict[str, list[Registration]] = {}
@@ -153,7 +151,7 @@ def resources_per_member(plan: Plan) -> dict[str, int]:
     stack only looks up (`existing: true`) create nothing of their own and are not counted.
     """
     kids = _children(plan)
-    users = {r.urn: str(r.inputs.get("name", r.name)) for r in plan.resources if r.type == USER}
+    users = {r.urn: str(r.inputs.get("name", r.name)) for r in plan.of("ALI_USER")}
     owned: dict[str, set[str]] = {urn: {urn} for urn in users}
     for urn in users:
         todo = [urn]

@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 
 import pulumi
 
-from . import fakes
+from . import fakes, tokens
 from .diagram import render_dot, render_mermaid
 from .runtime import SECRET, STACK_TYPE, Plan, Registration, run
 from .stackfile import StackFileError, project_config_declarations, read_project_file, read_stack_file
@@ -139,11 +139,10 @@ def render_json(plan: Plan) -> str:
 
 def render_policies(plan: Plan) -> str:
     lines = [f"RAM policies of stack {plan.stack!r} (offline preview)", ""]
-    policies = sorted(plan.by_type("alicloud:ram/policy:Policy"), key=lambda r: r.inputs.get("policyName", ""))
+    policies = sorted(plan.of("ALI_POLICY"), key=lambda r: r.inputs.get("policyName", ""))
     attachments: dict[str, list[str]] = {}
     for kind, key in (("group", "groupName"), ("user", "userName"), ("role", "roleName")):
-        token = f"alicloud:ram/{kind}PolicyAttachment:{kind.capitalize()}PolicyAttachment"
-        for a in plan.by_type(token):
+        for a in plan.of(f"ALI_{kind.upper()}_POLICY"):
             inp = a.plain_inputs()
             attachments.setdefault(inp["policyName"], []).append(f"{kind} {inp[key]}")
     for p in policies:
@@ -157,29 +156,27 @@ def render_policies(plan: Plan) -> str:
     lines.append("== System policies attached")
     for name in sorted(set(attachments) - custom):
         lines.append(f"   {name}: {', '.join(sorted(attachments[name]))}")
-    if plan.by_type(HW_ROLE):  # a ModelArts stack: Huawei IAM policies, after the RAM ones if there are any
+    if plan.of("HW_ROLE"):  # a ModelArts stack: Huawei IAM policies, after the RAM ones if there are any
         lines = [*lines, "", *_huawei_policies(plan)] if policies or attachments else _huawei_policies(plan)
     return "\n".join(lines)
 
 
-HW_ROLE = "huaweicloud:Iam/role:Role"
-
 
 def _huawei_policies(plan: Plan) -> list[str]:
     """Huawei Cloud IAM custom policies (`iam.Role`), with the groups and agencies they are granted to."""
-    groups = {g.id: g.plain_inputs().get("name", g.name) for g in plan.by_type("huaweicloud:Iam/group:Group")}
-    roles = sorted(plan.by_type(HW_ROLE), key=lambda r: r.plain_inputs().get("name", ""))
+    groups = {g.id: g.plain_inputs().get("name", g.name) for g in plan.of("HW_GROUP")}
+    roles = sorted(plan.of("HW_ROLE"), key=lambda r: r.plain_inputs().get("name", ""))
     by_id = {r.id: r.plain_inputs().get("name") for r in roles}
     for inv in plan.invokes:  # system policies are looked up by display name; name them as the lookup did
-        if inv.token == "huaweicloud:Iam/getRole:getRole":
+        if tokens.name_of(inv.token) == "HW_GET_ROLE":
             by_id[fakes.invoke(inv.token, inv.args).get("id")] = f"system policy {inv.args.get('displayName')}"
     granted: dict[str, list[str]] = {}
-    for a in plan.by_type("huaweicloud:Iam/roleAssignment:RoleAssignment"):
+    for a in plan.of("HW_ASSIGNMENT"):
         inp = a.plain_inputs()
         where = "project" if inp.get("projectId") else "domain"
         name = by_id.get(inp.get("roleId"), f"system role {inp.get('roleId')}")
         granted.setdefault(name, []).append(f"group {groups.get(inp.get('groupId'), inp.get('groupId'))} ({where})")
-    for ag in plan.by_type("huaweicloud:Iam/agency:Agency"):
+    for ag in plan.of("HW_AGENCY"):
         inp = ag.plain_inputs()
         for name in inp.get("domainRoles") or []:
             granted.setdefault(name, []).append(f"agency {inp.get('name')} (domain)")

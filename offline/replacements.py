@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import tokens
+
 
 @dataclass(frozen=True)
 class ForceNew:
@@ -34,118 +36,119 @@ def _f(*fields: str, source: str, verified: bool = True) -> ForceNew:
 
 _TF = "aliyun/terraform-provider-alicloud"
 
+# Keyed by the short names of `offline.tokens` (the tokens themselves are read from the SDK classes).
 FORCE_NEW: dict[str, ForceNew] = {
     # --- PAI
-    "alicloud:pai/workspaceWorkspace:WorkspaceWorkspace": _f(
+    "ALI_WORKSPACE": _f(
         "workspaceName", "envTypes",
         source=f"{_TF} alicloud/resource_alicloud_pai_workspace_workspace.go (commit 14d0dc68): workspace_name, "
                "env_types ForceNew; update sends only display_name and description"),
-    "alicloud:pai/workspaceMember:WorkspaceMember": _f(
+    "ALI_MEMBER": _f(
         "userId", "workspaceId",
         source=f"{_TF} alicloud/resource_alicloud_pai_workspace_member.go (commit 32223e21): user_id, workspace_id "
                "ForceNew; roles updated by AddMemberRole/RemoveMemberRole"),
     # --- OSS
-    "alicloud:oss/bucket:Bucket": _f(
+    "ALI_BUCKET": _f(
         "bucket", "storageClass", "redundancyType",
         source=f"{_TF} alicloud/resource_alicloud_oss_bucket.go (commit 034e4b71): bucket, storage_class, "
                "redundancy_type ForceNew"),
-    "alicloud:oss/bucketAcl:BucketAcl": _f(
+    "ALI_BUCKET_ACL": _f(
         "bucket", source=f"{_TF} website/docs/r/oss_bucket_acl.html.markdown: bucket (Required, ForceNew)"),
-    "alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock": _f(
+    "ALI_BUCKET_PUBLIC_ACCESS_BLOCK": _f(
         "bucket", source=f"{_TF} website/docs/r/oss_bucket_public_access_block.html.markdown: bucket (Required, ForceNew)"),
     # --- NAS
-    "alicloud:nas/fileSystem:FileSystem": _f(
+    "ALI_NAS": _f(
         "encryptType", "fileSystemType", "kmsKeyId", "protocolType", "storageType", "vswitchId", "vpcId", "zoneId",
         source=f"{_TF} alicloud/resource_alicloud_nas_file_system.go (commit 02c01f7a): encrypt_type, "
                "file_system_type, kms_key_id, protocol_type, storage_type, vswitch_id, vpc_id, zone_id ForceNew"),
-    "alicloud:nas/accessGroup:AccessGroup": _f(
+    "ALI_NAS_ACCESS_GROUP": _f(
         "accessGroupName", "accessGroupType", "fileSystemType",
         source=f"{_TF} website/docs/r/nas_access_group.html.markdown: access_group_name, access_group_type "
                "(Optional, ForceNew), file_system_type (Optional, ForceNew, Computed)"),
-    "alicloud:nas/accessRule:AccessRule": _f(
+    "ALI_NAS_ACCESS_RULE": _f(
         "accessGroupName",
         source=f"{_TF} alicloud/resource_alicloud_nas_access_rule.go (commit 03d9b31f): access_group_name ForceNew; "
                "source_cidr_ip, rw/user access type and priority by ModifyAccessRule. file_system_type is not "
                "ForceNew in that version but is part of the id: treat a change of it with care"),
-    "alicloud:nas/mountTarget:MountTarget": _f(
+    "ALI_MOUNT": _f(
         "fileSystemId", "vswitchId",
         source=f"{_TF} website/docs/r/nas_mount_target.html.markdown: file_system_id (Required, ForceNew); "
                "vswitch_id ForceNew in alicloud/resource_alicloud_nas_mount_target.go (commit 052de6f8, older). "
                "Not verified for vpc_id and network_type (added later)",
         verified=False),
     # --- RAM
-    "alicloud:ram/user:User": _f(
+    "ALI_USER": _f(
         source=f"{_TF} alicloud/resource_alicloud_ram_user.go (commit 0612d756): no ForceNew field; a name change "
                "is an UpdateUser (NewUserName)"),
-    "alicloud:ram/group:Group": _f(
+    "ALI_GROUP": _f(
         "groupName",
         source=f"{_TF} alicloud/resource_alicloud_ram_group.go (commit 0612d756): name ForceNew (group_name in "
                "4.0.0, the renamed field)"),
-    "alicloud:ram/policy:Policy": _f(
+    "ALI_POLICY": _f(
         "policyName", "description",
         source=f"{_TF} alicloud/resource_alicloud_ram_policy.go (commit 00a88c61): policy_name, description "
                "ForceNew; policy_document by CreatePolicyVersion"),
-    "alicloud:ram/loginProfile:LoginProfile": _f(
+    "ALI_LOGIN_PROFILE": _f(
         "userName", source=f"{_TF} website/docs/r/ram_login_profile.html.markdown: user_name (Required, ForceNew)"),
-    "alicloud:ram/accessKey:AccessKey": _f(
+    "ALI_ACCESS_KEY": _f(
         "userName", "secretFile", "pgpKey",
         source=f"{_TF} website/docs/r/ram_access_key.html.markdown: user_name, secret_file, pgp_key ForceNew"),
-    "alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment": _f(
+    "ALI_GROUP_POLICY": _f(
         "groupName", "policyName", "policyType",
         source=f"{_TF} website/docs/r/ram_group_policy_attachment.html.markdown: group_name, policy_name, "
                "policy_type (Required, ForceNew)"),
-    "alicloud:ram/userGroupAttachment:UserGroupAttachment": _f(
+    "ALI_USER_GROUP": _f(
         "groupName", "userName",
         source=f"{_TF} website/docs/r/ram_user_group_attachment.html.markdown: group_name, user_name (Required, ForceNew)"),
-    "alicloud:resourcemanager/serviceLinkedRole:ServiceLinkedRole": _f(
+    "ALI_SERVICE_LINKED_ROLE": _f(
         "serviceName", "customSuffix", "description",
         source=f"{_TF} website/docs/r/resource_manager_service_linked_role.html.markdown: service_name, "
                "custom_suffix, description ForceNew"),
     # --- VPC / ECS
-    "alicloud:vpc/network:Network": _f(
+    "ALI_VPC": _f(
         "dryRun", "userCidrs",
         source=f"{_TF} website/docs/r/vpc.html.markdown: only dry_run and user_cidrs ForceNew; cidr_block, "
                "vpc_name, description are updatable"),
-    "alicloud:vpc/switch:Switch": _f(
+    "ALI_VSWITCH": _f(
         "vpcId", "cidrBlock", "zoneId",
         source=f"{_TF} website/docs/r/vswitch.html.markdown (commit 07477993, older): vpc_id, cidr_block, "
                "availability_zone 'Forces new resource' (zone_id is availability_zone's successor)"),
-    "alicloud:ecs/securityGroup:SecurityGroup": _f(
+    "ALI_SECURITY_GROUP": _f(
         "vpcId", "securityGroupType",
         source=f"{_TF} website/docs/r/security_group.html.markdown: vpc_id, security_group_type (Optional, ForceNew)"),
     # --- pulumi-random
-    "random:index/randomPassword:RandomPassword": _f(
+    "RANDOM_PASSWORD": _f(
         "keepers",
         source="pulumi_random 4.21.4 SDK docstring: keepers 'when changed, will trigger recreation'. Not verified "
                "for the other inputs (terraform-provider-random plans them as replace, unchecked here)",
         verified=False),
     # --- Huawei Cloud (pulumi-huaweicloud 0.0.12 docstrings)
-    "huaweicloud:Obs/bucket:Bucket": _f(
+    "HW_BUCKET": _f(
         "bucket", "region",
         source="HW SDK obs/bucket.py: bucket 'Changing this parameter will create a new resource', region "
                "'Changing this will create a new bucket'"),
-    "huaweicloud:Iam/agency:Agency": _f(
+    "HW_AGENCY": _f(
         "name", source="HW SDK iam/agency.py: name 'Changing this will create a new agency'"),
-    "huaweicloud:Iam/roleAssignment:RoleAssignment": _f(
+    "HW_ASSIGNMENT": _f(
         "groupId", "roleId", "domainId", "projectId",
         source="HW SDK iam/role_assignment.py: group_id, role_id, domain_id, project_id 'Changing this parameter "
                "will create a new resource'"),
-    "huaweicloud:Vpc/subnet:Subnet": _f(
+    "HW_SUBNET": _f(
         "cidr", "gatewayIp", "vpcId", "availabilityZone",
         source="HW SDK vpc/subnet.py: cidr, gateway_ip, vpc_id, availability_zone 'Changing this creates a new subnet'"),
-    "huaweicloud:Vpc/vpc:Vpc": _f(
+    "HW_VPC": _f(
         "region", source="HW SDK vpc/vpc.py: only region 'creates a new VPC resource'; cidr and name not marked"),
-    "huaweicloud:Vpc/secgroup:Secgroup": _f(
+    "HW_SECGROUP": _f(
         "enterpriseProjectId", "region",
         source="HW SDK vpc/secgroup.py: enterprise_project_id, region 'creates a new security group'"),
-    "huaweicloud:Iam/user:User": _f(
+    "HW_USER": _f(
         source="HW SDK iam/user.py docstrings mark no field; not checked against "
                "huaweicloud/terraform-provider-huaweicloud", verified=False),
-    "huaweicloud:Iam/group:Group": _f(
+    "HW_GROUP": _f(
         source="HW SDK iam/group.py docstrings mark no field; not checked against the provider", verified=False),
-    "huaweicloud:Iam/role:Role": _f(
+    "HW_ROLE": _f(
         source="HW SDK iam/role.py docstrings mark no field; not checked against the provider", verified=False),
-    "huaweicloud:Iam/groupMembership:GroupMembership": _f(
+    "HW_MEMBERSHIP": _f(
         source="HW SDK iam/group_membership.py docstrings mark no field; not checked against the provider",
         verified=False),
 }
@@ -153,4 +156,5 @@ FORCE_NEW: dict[str, ForceNew] = {
 
 def force_new(type_token: str) -> ForceNew | None:
     """The facts for a provider resource type, or None when the table does not know it."""
-    return FORCE_NEW.get(type_token)
+    name = tokens.name_of(type_token)
+    return FORCE_NEW.get(name) if name else None

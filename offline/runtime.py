@@ -28,7 +28,7 @@ from pulumi.runtime.settings import configure
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _ensure_event_loop
 
-from . import fakes
+from . import fakes, tokens
 from .stackfile import config_from_mapping as config_from_stack_yaml  # noqa: F401  (the one reader's rules)
 
 SECRET = "[secret]"
@@ -92,6 +92,12 @@ class Plan:
 
     def by_type(self, type_token: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_token]
+
+    def of(self, name: str) -> list[Registration]:
+        """Resources of the provider type `name` of `offline.tokens` (`"ALI_POLICY"`), importing only its SDK."""
+        if name not in tokens.SOURCES:
+            raise KeyError(f"not a short name of offline.tokens: {name!r}")
+        return [r for r in self.resources if tokens.name_of(r.type) == name]
 
     def one(self, type_token: str, name: str) -> Registration:
         found = [r for r in self.resources if r.type == type_token and r.name == name]

@@ -1,7 +1,8 @@
 """The mandatory rules of the pai-platform policy pack, as pure functions over plain data.
 
-Nothing here imports Pulumi: the same functions run inside the Pulumi policy pack (`__main__.py`, through
-`policies.py`) and over the offline preview (`check_preview`), and are tested without either.
+Nothing here runs Pulumi (the SDK classes are imported only for their type tokens): the same functions run inside
+the Pulumi policy pack (`__main__.py`, through `policies.py`) and over the offline preview (`check_preview`), and
+are tested without either.
 
 Data shapes
 -----------
@@ -25,21 +26,33 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
-# --- type tokens (each checked against the pulumi-alicloud 4.0.0 SDK: the string passed to
-# `super().__init__(...)` in pulumi_alicloud/<module>/<file>.py) ---------------------------------------------
-OSS_BUCKET = "alicloud:oss/bucket:Bucket"
-OSS_BUCKET_ACL = "alicloud:oss/bucketAcl:BucketAcl"
-OSS_BUCKET_PUBLIC_ACCESS_BLOCK = "alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock"
-OSS_BUCKET_SSE = "alicloud:oss/bucketServerSideEncryption:BucketServerSideEncryption"
-NAS_ACCESS_RULE = "alicloud:nas/accessRule:AccessRule"
-ECS_SECURITY_GROUP_RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
-RAM_POLICY = "alicloud:ram/policy:Policy"
-RAM_GROUP_POLICY_ATTACHMENT = "alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment"
-RAM_USER_POLICY_ATTACHMENT = "alicloud:ram/userPolicyAttachment:UserPolicyAttachment"
-RAM_ROLE_POLICY_ATTACHMENT = "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment"
-RM_POLICY_ATTACHMENT = "alicloud:resourcemanager/policyAttachment:PolicyAttachment"
-RAM_LOGIN_PROFILE = "alicloud:ram/loginProfile:LoginProfile"
-RAM_ACCESS_KEY = "alicloud:ram/accessKey:AccessKey"
+from pulumi.type_token import get_type_token
+from pulumi_alicloud import ecs, nas, oss, ram, resourcemanager
+
+
+def _token(cls: type) -> str:
+    token = get_type_token(cls)
+    if not token:  # a rule matching no type would pass everything: refuse to load instead
+        raise ImportError(f"{cls.__module__}.{cls.__name__} carries no type token")
+    return token
+
+
+# --- type tokens, read from the pulumi-alicloud classes (their `@pulumi.type_token(...)` attribute), never written
+# here: the pack runs in the project's virtualenv (PulumiPolicy.yaml), which has the SDK. Importing the SDK's modules
+# registers nothing; `tests/test_tokens.py` checks these equal `offline.tokens`. -------------------------------------
+OSS_BUCKET: str = _token(oss.Bucket)
+OSS_BUCKET_ACL: str = _token(oss.BucketAcl)
+OSS_BUCKET_PUBLIC_ACCESS_BLOCK: str = _token(oss.BucketPublicAccessBlock)
+OSS_BUCKET_SSE: str = _token(oss.BucketServerSideEncryption)
+NAS_ACCESS_RULE: str = _token(nas.AccessRule)
+ECS_SECURITY_GROUP_RULE: str = _token(ecs.SecurityGroupRule)
+RAM_POLICY: str = _token(ram.Policy)
+RAM_GROUP_POLICY_ATTACHMENT: str = _token(ram.GroupPolicyAttachment)
+RAM_USER_POLICY_ATTACHMENT: str = _token(ram.UserPolicyAttachment)
+RAM_ROLE_POLICY_ATTACHMENT: str = _token(ram.RolePolicyAttachment)
+RM_POLICY_ATTACHMENT: str = _token(resourcemanager.PolicyAttachment)
+RAM_LOGIN_PROFILE: str = _token(ram.LoginProfile)
+RAM_ACCESS_KEY: str = _token(ram.AccessKey)
 
 # How the offline preview shows a secret value.
 SECRET_MARKER = "[secret]"

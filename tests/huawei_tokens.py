@@ -1,14 +1,16 @@
-"""Type tokens of the pulumi-huaweicloud resources and functions the ModelArts bundle uses (SDK 0.0.12)."""
+"""Short aliases of the pulumi-huaweicloud tokens the ModelArts tests use, read from `offline.tokens` (SDK 0.0.12)."""
 
-USER = "huaweicloud:Iam/user:User"
-GROUP = "huaweicloud:Iam/group:Group"
-ROLE = "huaweicloud:Iam/role:Role"
-ASSIGNMENT = "huaweicloud:Iam/roleAssignment:RoleAssignment"
-MEMBERSHIP = "huaweicloud:Iam/groupMembership:GroupMembership"
-AGENCY = "huaweicloud:Iam/agency:Agency"
-BUCKET = "huaweicloud:Obs/bucket:Bucket"
-TURBO = "huaweicloud:Sfs/turbo:Turbo"
-VPC = "huaweicloud:Vpc/vpc:Vpc"
-SUBNET = "huaweicloud:Vpc/subnet:Subnet"
-SECGROUP = "huaweicloud:Vpc/secgroup:Secgroup"
-GET_ROLE = "huaweicloud:Iam/getRole:getRole"
+from offline import tokens as T
+
+USER = T.HW_USER
+GROUP = T.HW_GROUP
+ROLE = T.HW_ROLE
+ASSIGNMENT = T.HW_ASSIGNMENT
+MEMBERSHIP = T.HW_MEMBERSHIP
+AGENCY = T.HW_AGENCY
+BUCKET = T.HW_BUCKET
+TURBO = T.HW_TURBO
+VPC = T.HW_VPC
+SUBNET = T.HW_SUBNET
+SECGROUP = T.HW_SECGROUP
+GET_ROLE = T.HW_GET_ROLE

@@ -10,9 +10,10 @@ from components.alicloud.plan import catalogue
 from components.alicloud.resources import account
 from components.core import config
 from conftest import DSW_NETWORK, base_config, minimal_workspace, stack_config
+from offline import tokens as T
 
 T_BOOT = "pai:account:Bootstrap"
-T_SLR = "alicloud:resourcemanager/serviceLinkedRole:ServiceLinkedRole"
+T_SLR = T.ALI_SERVICE_LINKED_ROLE
 T_BUNDLE = "pai:bundle:WorkspaceBundle"
 # The only activation calls that work in pulumi-alicloud 4.0.0 (ALICLOUD-FACTS §4), written out here.
 WORKING = {"oss", "nas", "apigateway", "eventbridge"}

@@ -24,6 +24,7 @@ from components.core.errors import ConfigError
 from conftest import ROOT
 from offline import preview
 from offline.runtime import RecordingMocks, run
+from offline import tokens as T
 
 BAD_STACKS = Path(__file__).resolve().parent / "bad_stacks"
 HEADER = re.compile(r"\A# Wrong: (?P<what>.+)\n# Expect: (?P<expect>\S.*)\n# Rule: (?P<rule>\S.*)\n")
@@ -152,4 +153,4 @@ def test_the_base_the_bad_files_were_cut_from_is_valid(tmp_path, capsys):
     (project / "stacks" / "Pulumi.fixed.yaml").write_text(yaml.safe_dump(doc))
     assert preview.main(["--stack", "fixed"], project_dir=project) == 0
     out, err = capsys.readouterr()
-    assert err == "" and "alicloud:pai/workspaceWorkspace:WorkspaceWorkspace" in out
+    assert err == "" and T.ALI_WORKSPACE in out

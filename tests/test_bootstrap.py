@@ -1,9 +1,8 @@
 """Unit tests of the bootstrap program (bootstrap/): config validation, policy rendering, and the resources it
-registers, checked under Pulumi mocks with a fresh recording Mocks and event loop per test."""
+registers, checked under the project's one mock harness (`offline.runtime.run`), fresh for each test."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -17,6 +16,8 @@ sys.path.insert(0, str(BOOTSTRAP))
 
 import backend_config  # noqa: E402
 import backend_policies as policies  # noqa: E402
+from offline import tokens as T  # noqa: E402
+from offline.runtime import Invoke, Plan, RecordingMocks, Registration, run  # noqa: E402
 
 FINGERPRINT = "0BBFAB97059595E8D1EC48E89EB8657C0E5AAE71"
 BASE = {
@@ -37,59 +38,35 @@ def settings(**overrides):
 # --------------------------------------------------------------------------------------------- mocks
 
 
-class RecordingMocks(pulumi.runtime.Mocks):
-    """Records every resource; returns inputs as outputs plus a fake ARN."""
-
-    def __init__(self) -> None:
-        self.resources: list[pulumi.runtime.MockResourceArgs] = []
+class BootstrapMocks(RecordingMocks):
+    """The offline runtime's mocks, answering with inputs as outputs plus a fake ARN (ids `<name>_id`)."""
 
     def new_resource(self, args):
-        self.resources.append(args)
         outputs = dict(args.inputs)
         outputs.setdefault("arn", f"acs:ram::1234567890123456:x/{args.name}")
         return f"{args.name}_id", outputs
 
     def call(self, args):
+        self.invokes.append(Invoke(args.token, dict(args.args)))
         return {}
 
 
-@pytest.fixture
-def mocks():
-    """Fresh loop, fresh mocks, and a transformation that records each resource's options (the mock monitor
-    does not see parent, protect or ignore_changes)."""
-    asyncio.set_event_loop(asyncio.new_event_loop())
-    recorder = RecordingMocks()
-    pulumi.runtime.set_mocks(recorder, preview=False)
-    recorder.options = {}
-    recorder.objects = []
-
-    def record(args):
-        recorder.options[args.name] = (args.type_, args.opts)
-        recorder.objects.append(args.resource)
-        return None
-
-    pulumi.runtime.register_stack_transformation(record)
-    yield recorder
-
-
-def of_type(recorder, token):
-    return [r for r in recorder.resources if r.typ == token]
-
-
-def build(**overrides):
+def build(**overrides) -> Plan:
+    """Build the bootstrap components under `offline.runtime.run` (the harness of the offline preview: parents,
+    options and engine-shaped URNs recorded), exporting what `state_backend.build` returns."""
     import state_backend
 
-    return state_backend.build(settings(**overrides))
+    def program():
+        for key, value in state_backend.build(settings(**overrides)).items():
+            pulumi.export(key, value)
+
+    return run(program, project="project", stack="stack", mocks=BootstrapMocks())
 
 
-def after_registration(recorder, outputs, check):
-    """Run `check` once every resource has been registered with the mock monitor (all URNs resolved) and every
-    output is known; registration is asynchronous, so checking on the outputs alone can miss late children."""
-    keys = sorted(outputs)
-    urns = [resource.urn for resource in recorder.objects]
-    return pulumi.Output.all(*urns, *[outputs[k] for k in keys]).apply(
-        lambda values: check(dict(zip(keys, values[len(urns):])))
-    )
+def parent_type(plan: Plan, resource: Registration) -> str:
+    """The type token of the resource's parent (a component's type or a provider resource's)."""
+    [parent] = [r for r in plan.resources if r.urn == resource.parent]
+    return parent.type
 
 
 # --------------------------------------------------------------------------------------------- config
@@ -223,152 +200,123 @@ def test_state_policy_name_has_only_letters_digits_hyphens():
 # --------------------------------------------------------------------------------------------- resources
 
 
-@pulumi.runtime.test
-def test_state_bucket_is_private_versioned_encrypted_protected(mocks):
-    outputs = build()
-
-    def check(_):
-        (bucket,) = of_type(mocks, "alicloud:oss/bucket:Bucket")
-        assert bucket.inputs["bucket"] == "acme-pulumi-state"
-        assert bucket.inputs["versioning"] == {"status": "Enabled"}
-        assert bucket.inputs["serverSideEncryptionRule"] == {"sseAlgorithm": "AES256"}
-        assert bucket.inputs.get("forceDestroy") in (False, None)
-        assert "acl" not in bucket.inputs
-        _, opts = mocks.options[bucket.name]
-        assert opts.protect is True
-        assert opts.ignore_changes == ["acl"]
-        (acl,) = of_type(mocks, "alicloud:oss/bucketAcl:BucketAcl")
-        assert acl.inputs == {"bucket": "acme-pulumi-state", "acl": "private"}
-        (block,) = of_type(mocks, "alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock")
-        assert block.inputs == {"bucket": "acme-pulumi-state", "blockPublicAccess": True}
-        assert type(mocks.options[acl.name][1].parent).__name__ == "Bucket"
-
-    return after_registration(mocks, outputs, check)
+def test_state_bucket_is_private_versioned_encrypted_protected():
+    plan = build()
+    (bucket,) = plan.by_type(T.ALI_BUCKET)
+    assert bucket.inputs["bucket"] == "acme-pulumi-state"
+    assert bucket.inputs["versioning"] == {"status": "Enabled"}
+    assert bucket.inputs["serverSideEncryptionRule"] == {"sseAlgorithm": "AES256"}
+    assert bucket.inputs.get("forceDestroy") in (False, None)
+    assert "acl" not in bucket.inputs
+    assert bucket.protect is True
+    assert bucket.ignore_changes == ["acl"]
+    (acl,) = plan.by_type(T.ALI_BUCKET_ACL)
+    assert acl.inputs == {"bucket": "acme-pulumi-state", "acl": "private"}
+    (block,) = plan.by_type(T.ALI_BUCKET_PUBLIC_ACCESS_BLOCK)
+    assert block.inputs == {"bucket": "acme-pulumi-state", "blockPublicAccess": True}
+    assert parent_type(plan, acl) == T.ALI_BUCKET
 
 
-@pulumi.runtime.test
-def test_outputs_name_bucket_login_line_and_role_arns(mocks):
-    outputs = build()
-    keys = sorted(outputs)
+def test_outputs_name_bucket_login_line_and_role_arns():
+    result = build().plain_outputs()
+    assert result["stateBucketName"] == "acme-pulumi-state"
+    assert result["pulumiLogin"] == (
+        "pulumi login 's3://acme-pulumi-state?endpoint=https://s3.oss-cn-hangzhou.aliyuncs.com&region=cn-hangzhou'"
+    )
+    assert result["deployerRoleArn"].startswith("acs:ram::")
+    assert result["previewerRoleArn"].startswith("acs:ram::")
+    assert result["oidcProviderArn"].startswith("acs:ram::")
 
-    def check(values):
-        result = dict(zip(keys, values))
-        assert result["stateBucketName"] == "acme-pulumi-state"
-        assert result["pulumiLogin"] == (
-            "pulumi login 's3://acme-pulumi-state?endpoint=https://s3.oss-cn-hangzhou.aliyuncs.com&region=cn-hangzhou'"
+
+def test_oidc_provider_and_trust_conditions():
+    plan = build()
+    (provider,) = plan.by_type(T.ALI_OIDC_PROVIDER)
+    assert provider.inputs["issuerUrl"] == "https://token.actions.githubusercontent.com"
+    assert provider.inputs["clientIds"] == ["sts.aliyuncs.com"]
+    assert provider.inputs["fingerprints"] == [FINGERPRINT]
+    roles = {r.inputs["roleName"]: r for r in plan.by_type(T.ALI_ROLE)}
+    assert set(roles) == {"pai-platform-deployer", "pai-platform-previewer"}
+    expected_subjects = {
+        "pai-platform-deployer": ["repo:acme/pai:environment:dev", "repo:acme/pai:environment:prod"],
+        "pai-platform-previewer": ["repo:acme/pai:pull_request"],
+    }
+    for name, role in roles.items():
+        document = role.inputs["assumeRolePolicyDocument"]
+        assert document == policies.render(json.loads(document)), "trust policy is not canonical"
+        (statement,) = json.loads(document)["Statement"]
+        assert statement["Principal"]["Federated"] == ["acs:ram::1234567890123456:x/pipeline-oidc"]
+        condition = statement["Condition"]["StringEquals"]
+        assert condition["oidc:aud"] == ["sts.aliyuncs.com"]
+        assert condition["oidc:iss"] == ["https://token.actions.githubusercontent.com"]
+        assert condition["oidc:sub"] == expected_subjects[name]
+
+
+def test_role_permissions():
+    plan = build()
+    attachments = plan.by_type(T.ALI_ROLE_POLICY)
+    by_role: dict[str, set[tuple[str, str]]] = {}
+    for attachment in attachments:
+        by_role.setdefault(attachment.inputs["roleName"], set()).add(
+            (attachment.inputs["policyName"], attachment.inputs["policyType"])
         )
-        assert result["deployerRoleArn"].startswith("acs:ram::")
-        assert result["previewerRoleArn"].startswith("acs:ram::")
-        assert result["oidcProviderArn"].startswith("acs:ram::")
-
-    return after_registration(mocks, outputs, lambda result: check([result[k] for k in keys]))
-
-
-@pulumi.runtime.test
-def test_oidc_provider_and_trust_conditions(mocks):
-    outputs = build()
-
-    def check(_):
-        (provider,) = of_type(mocks, "alicloud:ims/oidcProvider:OidcProvider")
-        assert provider.inputs["issuerUrl"] == "https://token.actions.githubusercontent.com"
-        assert provider.inputs["clientIds"] == ["sts.aliyuncs.com"]
-        assert provider.inputs["fingerprints"] == [FINGERPRINT]
-        roles = {r.inputs["roleName"]: r for r in of_type(mocks, "alicloud:ram/role:Role")}
-        assert set(roles) == {"pai-platform-deployer", "pai-platform-previewer"}
-        expected_subjects = {
-            "pai-platform-deployer": ["repo:acme/pai:environment:dev", "repo:acme/pai:environment:prod"],
-            "pai-platform-previewer": ["repo:acme/pai:pull_request"],
-        }
-        for name, role in roles.items():
-            document = role.inputs["assumeRolePolicyDocument"]
-            assert document == policies.render(json.loads(document)), "trust policy is not canonical"
-            (statement,) = json.loads(document)["Statement"]
-            assert statement["Principal"]["Federated"] == ["acs:ram::1234567890123456:x/pipeline-oidc"]
-            condition = statement["Condition"]["StringEquals"]
-            assert condition["oidc:aud"] == ["sts.aliyuncs.com"]
-            assert condition["oidc:iss"] == ["https://token.actions.githubusercontent.com"]
-            assert condition["oidc:sub"] == expected_subjects[name]
-
-    return after_registration(mocks, outputs, check)
+    assert by_role["pai-platform-deployer"] == {
+        ("pai-platform-deployer-state", "Custom"),
+        ("pai-platform-deployer-deploy", "Custom"),
+        ("AliyunNASFullAccess", "System"),
+        ("AliyunOSSFullAccess", "System"),
+        ("AliyunRAMFullAccess", "System"),
+        ("AliyunVPCFullAccess", "System"),
+    }
+    assert by_role["pai-platform-previewer"] == {
+        ("pai-platform-previewer-state", "Custom"),
+        ("AliyunNASReadOnlyAccess", "System"),
+        ("AliyunOSSReadOnlyAccess", "System"),
+        ("AliyunPAIReadOnlyAccess", "System"),
+        ("AliyunRAMReadOnlyAccess", "System"),
+        ("AliyunVPCReadOnlyAccess", "System"),
+    }
+    for policy in plan.by_type(T.ALI_POLICY):
+        document = json.loads(policy.inputs["policyDocument"])
+        assert policy.inputs["policyDocument"] == policies.render(document)
+        for statement in document["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            assert not ("*" in actions and "*" in resources), "no * on *"
+            if policy.inputs["policyName"].endswith("-deploy"):
+                continue  # checked in test_deployer_gets_pai_workspaces_and_security_groups_not_pai_full_access
+            assert all(r.startswith("acs:oss:*:*:acme-pulumi-state") for r in resources)
+            assert actions == sorted(actions)
 
 
-@pulumi.runtime.test
-def test_role_permissions(mocks):
-    outputs = build()
-
-    def check(_):
-        attachments = of_type(mocks, "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment")
-        by_role: dict[str, set[tuple[str, str]]] = {}
-        for attachment in attachments:
-            by_role.setdefault(attachment.inputs["roleName"], set()).add(
-                (attachment.inputs["policyName"], attachment.inputs["policyType"])
-            )
-        assert by_role["pai-platform-deployer"] == {
-            ("pai-platform-deployer-state", "Custom"),
-            ("pai-platform-deployer-deploy", "Custom"),
-            ("AliyunNASFullAccess", "System"),
-            ("AliyunOSSFullAccess", "System"),
-            ("AliyunRAMFullAccess", "System"),
-            ("AliyunVPCFullAccess", "System"),
-        }
-        assert by_role["pai-platform-previewer"] == {
-            ("pai-platform-previewer-state", "Custom"),
-            ("AliyunNASReadOnlyAccess", "System"),
-            ("AliyunOSSReadOnlyAccess", "System"),
-            ("AliyunPAIReadOnlyAccess", "System"),
-            ("AliyunRAMReadOnlyAccess", "System"),
-            ("AliyunVPCReadOnlyAccess", "System"),
-        }
-        for policy in of_type(mocks, "alicloud:ram/policy:Policy"):
-            document = json.loads(policy.inputs["policyDocument"])
-            assert policy.inputs["policyDocument"] == policies.render(document)
-            for statement in document["Statement"]:
-                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-                resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-                assert not ("*" in actions and "*" in resources), "no * on *"
-                if policy.inputs["policyName"].endswith("-deploy"):
-                    continue  # checked in test_deployer_gets_pai_workspaces_and_security_groups_not_pai_full_access
-                assert all(r.startswith("acs:oss:*:*:acme-pulumi-state") for r in resources)
-                assert actions == sorted(actions)
-
-    return after_registration(mocks, outputs, check)
+def test_children_are_parented_and_names_are_unique():
+    plan = build()
+    names = [r.name for r in plan.resources]
+    assert len(names) == len(set(names)), "duplicate logical names"
+    parents = {r.name: parent_type(plan, r) for r in plan.resources if r.parent and "::pulumi:pulumi:Stack::" not in r.parent}
+    assert parents["state-bucket"] == "bootstrap:state_backend:StateBucket"
+    assert parents["pipeline-oidc"] == "bootstrap:state_backend:PipelineIdentity"
+    assert parents["pipeline-deployer"] == "bootstrap:state_backend:PipelineIdentity"
+    assert parents["pipeline-deployer-role"] == "bootstrap:state_backend:PipelineRole"
+    assert parents["pipeline-deployer-state-policy"] == T.ALI_ROLE
+    assert parents["pipeline-deployer-AliyunRAMFullAccess"] == T.ALI_ROLE
+    assert parents["pipeline-deployer-deploy-policy"] == T.ALI_ROLE
+    components = {r.type for r in plan.resources if r.type.startswith("bootstrap:")}
+    assert components == {
+        "bootstrap:state_backend:StateBucket",
+        "bootstrap:state_backend:PipelineIdentity",
+        "bootstrap:state_backend:PipelineRole",
+    }
+    # Engine-shaped URNs: the whole chain of parent types, as in the offline preview of the bootstrap stack.
+    [deploy] = [r for r in plan.resources if r.name == "pipeline-deployer-deploy-policy"]
+    assert deploy.urn == ("urn:pulumi:stack::project::bootstrap:state_backend:PipelineIdentity$"
+                          f"bootstrap:state_backend:PipelineRole${T.ALI_ROLE}${T.ALI_POLICY}::pipeline-deployer-deploy-policy")
 
 
-@pulumi.runtime.test
-def test_children_are_parented_and_names_are_unique(mocks):
-    outputs = build()
-
-    def check(_):
-        names = [r.name for r in mocks.resources]
-        assert len(names) == len(set(names)), "duplicate logical names"
-        parents = {name: type(opts.parent).__name__ for name, (_, opts) in mocks.options.items()}
-        assert parents["state-bucket"] == "StateBucket"
-        assert parents["pipeline-oidc"] == "PipelineIdentity"
-        assert parents["pipeline-deployer"] == "PipelineIdentity"
-        assert parents["pipeline-deployer-role"] == "PipelineRole"
-        assert parents["pipeline-deployer-state-policy"] == "Role"
-        assert parents["pipeline-deployer-AliyunRAMFullAccess"] == "Role"
-        assert parents["pipeline-deployer-deploy-policy"] == "Role"
-        components = {t for t, _ in mocks.options.values() if t.startswith("bootstrap:")}
-        assert components == {
-            "bootstrap:state_backend:StateBucket",
-            "bootstrap:state_backend:PipelineIdentity",
-            "bootstrap:state_backend:PipelineRole",
-        }
-
-    return after_registration(mocks, outputs, check)
-
-
-@pulumi.runtime.test
-def test_no_previewer_without_subjects(mocks):
-    outputs = build(previewerSubjects="[]")
-    assert "previewerRoleArn" not in outputs
-
-    def check(_):
-        roles = [r.inputs["roleName"] for r in of_type(mocks, "alicloud:ram/role:Role")]
-        assert roles == ["pai-platform-deployer"]
-
-    return after_registration(mocks, outputs, check)
+def test_no_previewer_without_subjects():
+    plan = build(previewerSubjects="[]")
+    assert "previewerRoleArn" not in plan.outputs
+    roles = [r.inputs["roleName"] for r in plan.by_type(T.ALI_ROLE)]
+    assert roles == ["pai-platform-deployer"]
 
 
 def test_deployer_gets_pai_workspaces_and_security_groups_not_pai_full_access():

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import ROOT
 from offline import preview
+from offline import tokens as T
 
 BOOTSTRAP = ROOT / "bootstrap"
 
@@ -20,7 +21,7 @@ def test_tree_renders_the_state_bucket_and_pipeline_roles(capsys):
     out, err = capsys.readouterr()
     assert code == 0 and err == ""
     assert out.startswith("Offline preview of stack 'shared' (pai-platform-bootstrap)")
-    for token in ("alicloud:oss/bucket:Bucket", "alicloud:ram/role:Role", "alicloud:ims/oidcProvider:OidcProvider"):
+    for token in (T.ALI_BUCKET, T.ALI_ROLE, T.ALI_OIDC_PROVIDER):
         assert token in out
     assert "state-bucket [protected]" in out
     assert '"pulumiLogin": "pulumi login \'s3://acme-pai-platform-pulumi-state?endpoint=' in out
@@ -33,7 +34,7 @@ def test_every_format_works_for_the_bootstrap_program(capsys, fmt):
     if fmt == "json":
         doc = json.loads(out)
         assert doc["project"] == "pai-platform-bootstrap"
-        assert {r["type"] for r in doc["resources"]} >= {"alicloud:oss/bucket:Bucket", "alicloud:ram/role:Role"}
+        assert {r["type"] for r in doc["resources"]} >= {T.ALI_BUCKET, T.ALI_ROLE}
     elif fmt == "policies":
         assert "== pai-platform-deployer-state (custom" in out and "== pai-platform-previewer-state (custom" in out
     else:

@@ -5,29 +5,30 @@ from __future__ import annotations
 import pytest
 
 from conftest import DSW_NETWORK, base_config, minimal_workspace
+from offline import tokens as T
 
-T_VPC = "alicloud:vpc/network:Network"
-T_VSW = "alicloud:vpc/switch:Switch"
-T_SG = "alicloud:ecs/securityGroup:SecurityGroup"
-T_SGR = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
-T_BUCKET = "alicloud:oss/bucket:Bucket"
-T_ACL = "alicloud:oss/bucketAcl:BucketAcl"
-T_PAB = "alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock"
-T_FS = "alicloud:nas/fileSystem:FileSystem"
-T_AG = "alicloud:nas/accessGroup:AccessGroup"
-T_AR = "alicloud:nas/accessRule:AccessRule"
-T_MT = "alicloud:nas/mountTarget:MountTarget"
-T_USER = "alicloud:ram/user:User"
-T_GROUP = "alicloud:ram/group:Group"
-T_UGA = "alicloud:ram/userGroupAttachment:UserGroupAttachment"
-T_GM = "alicloud:ram/groupMembership:GroupMembership"
-T_POLICY = "alicloud:ram/policy:Policy"
-T_GPA = "alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment"
-T_UPA = "alicloud:ram/userPolicyAttachment:UserPolicyAttachment"
-T_LOGIN = "alicloud:ram/loginProfile:LoginProfile"
-T_KEY = "alicloud:ram/accessKey:AccessKey"
-T_WS = "alicloud:pai/workspaceWorkspace:WorkspaceWorkspace"
-T_MEMBER = "alicloud:pai/workspaceMember:WorkspaceMember"
+T_VPC = T.ALI_VPC
+T_VSW = T.ALI_VSWITCH
+T_SG = T.ALI_SECURITY_GROUP
+T_SGR = T.ALI_SECURITY_GROUP_RULE
+T_BUCKET = T.ALI_BUCKET
+T_ACL = T.ALI_BUCKET_ACL
+T_PAB = T.ALI_BUCKET_PUBLIC_ACCESS_BLOCK
+T_FS = T.ALI_NAS
+T_AG = T.ALI_NAS_ACCESS_GROUP
+T_AR = T.ALI_NAS_ACCESS_RULE
+T_MT = T.ALI_MOUNT
+T_USER = T.ALI_USER
+T_GROUP = T.ALI_GROUP
+T_UGA = T.ALI_USER_GROUP
+T_GM = T.ALI_GROUP_MEMBERSHIP
+T_POLICY = T.ALI_POLICY
+T_GPA = T.ALI_GROUP_POLICY
+T_UPA = T.ALI_USER_POLICY
+T_LOGIN = T.ALI_LOGIN_PROFILE
+T_KEY = T.ALI_ACCESS_KEY
+T_WS = T.ALI_WORKSPACE
+T_MEMBER = T.ALI_MEMBER
 
 DSW = minimal_workspace(
     modules=["dsw"],
@@ -60,7 +61,7 @@ def test_existing_network_creates_no_network_and_reads_vswitch_cidrs(plan_for):
     ws = dict(DSW, network={"vpcId": "vpc-abc123456", "vswitchIds": ["vsw-aaa111111", "vsw-bbb222222"]})
     plan = plan_for(base_config(ws))
     assert plan.by_type(T_VPC) == [] and plan.by_type(T_VSW) == [] and plan.by_type(T_SG) == []
-    assert [i.args["ids"] for i in plan.invokes if i.token == "alicloud:vpc/getSwitches:getSwitches"] == [
+    assert [i.args["ids"] for i in plan.invokes if i.token == T.ALI_GET_SWITCHES] == [
         ["vsw-aaa111111", "vsw-bbb222222"]
     ]
     rules = sorted(r.plain_inputs()["sourceCidrIp"] for r in plan.by_type(T_AR))
@@ -215,12 +216,12 @@ def test_existing_user_is_looked_up_not_created(plan_for):
     ws = minimal_workspace(members=[{"name": "legacy.user", "roles": ["PAI.WorkspaceGuest"], "existing": True}])
     plan = plan_for(base_config(ws))
     assert plan.by_type(T_USER) == []
-    lookups = [i.args for i in plan.invokes if i.token == "alicloud:ram/getUsers:getUsers"]
+    lookups = [i.args for i in plan.invokes if i.token == T.ALI_GET_USERS]
     assert lookups == [{"nameRegex": "(?i)^legacy\\.user$"}]  # escaped, anchored; RAM user names ignore case
     member = plan.by_type(T_MEMBER)[0].plain_inputs()
     from offline.fakes import invoke
 
-    assert member["userId"] == invoke("alicloud:ram/getUsers:getUsers", lookups[0])["users"][0]["id"]
+    assert member["userId"] == invoke(T.ALI_GET_USERS, lookups[0])["users"][0]["id"]
 
 
 def test_workspace_and_members_with_role_ids_and_user_ids(plan_for):

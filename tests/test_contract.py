@@ -14,6 +14,7 @@ from components.core.errors import ConfigError
 from conftest import DSW_NETWORK, ROOT, base_config, minimal_workspace
 from offline import preview
 from test_config import raw
+from offline import tokens as T
 
 
 def errors_of(cfg: dict, **kw) -> list[str]:
@@ -129,7 +130,7 @@ def test_international_regions_and_their_zone_ids_preview(plan_for, region, zone
     for v, z in zip(net["vswitches"], zones):
         v["zoneId"] = z
     plan = plan_for(base_config(minimal_workspace(modules=["dsw"], network=net), **{"alicloud:region": region}))
-    assert sorted(s.inputs["zoneId"] for s in plan.by_type("alicloud:vpc/switch:Switch")) == zones
+    assert sorted(s.inputs["zoneId"] for s in plan.by_type(T.ALI_VSWITCH)) == zones
 
 
 def test_a_zone_of_another_region_is_refused_with_an_example_of_the_right_form():

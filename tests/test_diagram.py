@@ -14,6 +14,7 @@ import pytest
 from conftest import ROOT
 from offline import diagram, preview
 from offline.runtime import Plan, Registration
+from offline import tokens as T
 
 STACKS = ("dev", "prod", "modelarts")
 
@@ -271,8 +272,8 @@ def test_labels_with_quotes_and_brackets_are_escaped():
     ws = Registration(urn="urn:pulumi:s::p::pai:bundle:WorkspaceBundle::end", type="pai:bundle:WorkspaceBundle",
                       name="end", parent="", custom=False, inputs={})
     odd = 'team "A" <b>#1</b>'
-    bucket = Registration(urn="urn:pulumi:s::p::pai:bundle:WorkspaceBundle$alicloud:oss/bucket:Bucket::end",
-                          type=diagram.ALI_BUCKET, name="end", parent=ws.urn, custom=True,
+    bucket = Registration(urn=f"urn:pulumi:s::p::pai:bundle:WorkspaceBundle${T.ALI_BUCKET}::end",
+                          type=T.ALI_BUCKET, name="end", parent=ws.urn, custom=True,
                           inputs={"bucket": odd, "storageClass": "Standard"})
     plan = Plan(project="p", stack="s", resources=[ws, bucket], invokes=[], outputs={})
     mermaid, dot = diagram.render_mermaid(plan), diagram.render_dot(plan)

@@ -20,14 +20,15 @@ from components.core.errors import ConfigError
 from conftest import DSW_NETWORK, PROJECT, ROOT, base_config, minimal_workspace
 from offline import fakes, preview
 from offline.runtime import Plan, RecordingMocks, config_from_stack_yaml, run
+from offline import tokens as T
 
-GET_USERS = "alicloud:ram/getUsers:getUsers"
-GET_NETWORKS = "alicloud:vpc/getNetworks:getNetworks"
-GET_SWITCHES = "alicloud:vpc/getSwitches:getSwitches"
-T_USER = "alicloud:ram/user:User"
-T_MEMBER = "alicloud:pai/workspaceMember:WorkspaceMember"
-T_AR = "alicloud:nas/accessRule:AccessRule"
-T_MT = "alicloud:nas/mountTarget:MountTarget"
+GET_USERS = T.ALI_GET_USERS
+GET_NETWORKS = T.ALI_GET_NETWORKS
+GET_SWITCHES = T.ALI_GET_SWITCHES
+T_USER = T.ALI_USER
+T_MEMBER = T.ALI_MEMBER
+T_AR = T.ALI_NAS_ACCESS_RULE
+T_MT = T.ALI_MOUNT
 
 VPC = "vpc-abc123456"
 BYO = {"vpcId": VPC, "vswitchIds": ["vsw-aaa111111", "vsw-bbb222222"]}

@@ -7,11 +7,12 @@ wrong catalogue row or a wrong wiring both fail here.
 from __future__ import annotations
 
 from conftest import DSW_NETWORK, base_config, minimal_workspace
+from offline import tokens as T
 
-T_GROUP = "alicloud:ram/group:Group"
-T_GPA = "alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment"
-T_UPA = "alicloud:ram/userPolicyAttachment:UserPolicyAttachment"
-T_UGA = "alicloud:ram/userGroupAttachment:UserGroupAttachment"
+T_GROUP = T.ALI_GROUP
+T_GPA = T.ALI_GROUP_POLICY
+T_UPA = T.ALI_USER_POLICY
+T_UGA = T.ALI_USER_GROUP
 
 
 def system_policies_of_group(plan, group: str) -> set[str]:

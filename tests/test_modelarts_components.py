@@ -1,23 +1,18 @@
-"""ModelArts components under Pulumi mocks: resource types, inputs, secrets, protection, parents.
+"""ModelArts components under the project's one mock harness (`offline.runtime.run`): resource types, inputs,
+secrets, protection, parents.
 
-Each test gets a fresh event loop and a fresh recording monitor. The stock mock monitor hands ``new_resource``
-neither parent nor options, so the monitor below records them from the request, and refuses duplicate URNs.
-
-Each test runs its program through ``@pulumi.runtime.test`` (which returns the component's Output so it is
-awaited, and waits for every outstanding registration) and then asserts on the recording. Asserting inside an
-``apply`` of one output would run before resources that depend on other outputs are registered.
+Each test builds the components under test in a small program and runs it the way the offline preview runs a
+stack: a fresh Pulumi context, event loop and `RecordingMonitor`, which keeps each resource's parent and options,
+builds URNs with the whole parent-type chain like the engine, and refuses duplicate URNs. `run` returns once every
+registration is done, so the assertions read a complete recording.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
-import threading
 from dataclasses import dataclass, field
 
-import pulumi
 import pytest
-from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 
 from components.huaweicloud.plan import catalogue, policy
@@ -26,12 +21,15 @@ from components.huaweicloud.resources.bundle import ModelArtsWorkspace, Workspac
 from components.huaweicloud.resources.iam import Identity, IdentityArgs, MemberArgs, RoleArgs
 from components.huaweicloud.resources.network import NetworkArgs
 from components.huaweicloud.resources.storage import BucketArgs, FileSystemArgs
+from offline.runtime import Invoke, RecordingMocks, Registration, run
 
 from huawei_tokens import AGENCY, ASSIGNMENT, BUCKET, GET_ROLE, GROUP, MEMBERSHIP, ROLE, SECGROUP, SUBNET, TURBO, USER, VPC
 
 
 @dataclass
 class Registered:
+    """One registration as these tests read it: inputs in the SDK's snake_case names (secrets still wrapped)."""
+
     typ: str
     name: str
     inputs: dict
@@ -40,22 +38,44 @@ class Registered:
     protect: bool
     secret_outputs: list[str]
 
+    @classmethod
+    def of(cls, r: Registration) -> "Registered":
+        return cls(r.type, r.name, _snake(r.inputs), r.urn, r.parent, r.protect, list(r.additional_secret_outputs))
 
-@dataclass
-class Recorder(pulumi.runtime.Mocks):
-    resources: list[Registered] = field(default_factory=list)
-    calls: list[tuple[str, dict]] = field(default_factory=list)
 
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+class Mocks(RecordingMocks):
+    """The offline runtime's mocks with the values these tests read: ids `<name>-id`, inputs echoed as outputs, and
+    system roles found as `system-<display name>`. Every registration reaches `new_resource`, so `registered` also
+    counts those of a program that fails half-way."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.registered: list[str] = []
+
+    def new_resource(self, args):
+        self.registered.append(args.name)
         return f"{args.name}-id", dict(args.inputs)
 
-    def call(self, args: pulumi.runtime.MockCallArgs):
-        self.calls.append((args.token, dict(args.args)))
+    def call(self, args):
+        self.invokes.append(Invoke(args.token, dict(args.args)))
         if args.token == GET_ROLE:
             display_name = args.args["displayName"]
             return {"id": f"system-{display_name}", "displayName": display_name,
                     "name": "x", "catalog": "x", "description": "", "policy": "{}", "type": "XA"}
         return {}
+
+
+@dataclass
+class Harness:
+    resources: list[Registered] = field(default_factory=list)
+    calls: list[tuple[str, dict]] = field(default_factory=list)
+    mocks: Mocks = field(default_factory=Mocks)
+
+    def run(self, program) -> None:
+        """Run `program` under `offline.runtime.run` and keep what it registered and invoked."""
+        plan = run(program, project="project", stack="stack", mocks=self.mocks)
+        self.resources = [Registered.of(r) for r in plan.resources]
+        self.calls = [(i.token, i.args) for i in plan.invokes]
 
     def of_type(self, typ: str) -> list[Registered]:
         return [r for r in self.resources if r.typ == typ]
@@ -74,31 +94,9 @@ def _snake(value):
     return value
 
 
-class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """Records every registration with its parent and options (the stock monitor drops them)."""
-
-    _lock = threading.Lock()
-
-    def RegisterResource(self, request):
-        if request.type != "pulumi:pulumi:Stack":
-            urn = self.make_urn(request.parent, request.type, request.name)
-            with self._lock:
-                assert all(r.urn != urn for r in self.mocks.resources), f"duplicate URN {urn}"
-                self.mocks.resources.append(Registered(
-                    request.type, request.name, _snake(rpc.deserialize_properties(request.object)), urn, request.parent,
-                    request.protect, list(request.additionalSecretOutputs)))
-        return super().RegisterResource(request)
-
-
 @pytest.fixture
 def mocks():
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    recorder = Recorder()
-    pulumi.runtime.set_mocks(recorder, preview=False, monitor=RecordingMonitor(recorder))
-    yield recorder
-    asyncio.set_event_loop(None)
-    loop.close()
+    return Harness()
 
 
 def workspace_args(**overrides) -> WorkspaceArgs:
@@ -125,12 +123,10 @@ def _actions(records: list[Registered]) -> set[str]:
 
 
 def test_bundle_registers_the_expected_resources(mocks):
-    @pulumi.runtime.test
     def program():
-        workspace = ModelArtsWorkspace("ws", workspace_args())
-        return workspace.identity.users["alice"]
+        ModelArtsWorkspace("ws", workspace_args())
 
-    program()
+    mocks.run(program)
     count = {t: len(mocks.of_type(t)) for t in (USER, GROUP, MEMBERSHIP, BUCKET, TURBO, VPC, SUBNET, SECGROUP,
                                                AGENCY)}
     assert count == {USER: 1, GROUP: 2, MEMBERSHIP: 2, BUCKET: 1, TURBO: 1, VPC: 1, SUBNET: 1, SECGROUP: 1,
@@ -146,13 +142,11 @@ def test_bundle_registers_the_expected_resources(mocks):
 
 
 def test_trainer_policies_hold_exactly_the_seed_actions_at_the_right_scope(mocks):
-    @pulumi.runtime.test
     def program():
-        identity = Identity("iam", IdentityArgs(prefix="vision", domain_id="dom-456", project_id="proj-123",
+        Identity("iam", IdentityArgs(prefix="vision", domain_id="dom-456", project_id="proj-123",
                                                 roles=[RoleArgs("trainer", ["training-jobs"])], include_mandatory=False))
-        return identity.groups["trainer"].id
 
-    program()
+    mocks.run(program)
     roles = mocks.of_type(ROLE)
     expected = {a for actions in catalogue.user_actions(["training-jobs"], False).values() for a in actions}
     assert _actions(roles) == expected
@@ -170,12 +164,10 @@ def test_trainer_policies_hold_exactly_the_seed_actions_at_the_right_scope(mocks
 
 
 def test_passwords_are_secret_and_existing_users_are_not_created(mocks):
-    @pulumi.runtime.test
     def program():
-        workspace = ModelArtsWorkspace("ws", workspace_args())
-        return workspace.identity.users["bob"]
+        ModelArtsWorkspace("ws", workspace_args())
 
-    program()
+    mocks.run(program)
     [alice] = mocks.of_type(USER)
     assert alice.inputs["name"] == "alice"
     assert rpc.is_rpc_secret(alice.inputs["password"])
@@ -188,12 +180,10 @@ def test_passwords_are_secret_and_existing_users_are_not_created(mocks):
 
 
 def test_system_policies_are_looked_up_and_assigned_in_the_project(mocks):
-    @pulumi.runtime.test
     def program():
-        workspace = ModelArtsWorkspace("ws", workspace_args())
-        return workspace.identity.groups["developer"].id
+        ModelArtsWorkspace("ws", workspace_args())
 
-    program()
+    mocks.run(program)
     assert (GET_ROLE, {"displayName": "SFS Turbo FullAccess"}) in mocks.calls
     assignment = mocks.named(ASSIGNMENT, "ws-iam-developer-system-sfs-turbo-fullaccess")
     assert assignment.inputs["role_id"] == "system-SFS Turbo FullAccess"
@@ -202,14 +192,12 @@ def test_system_policies_are_looked_up_and_assigned_in_the_project(mocks):
 
 
 def test_buckets_are_private_encrypted_versioned_and_protected(mocks):
-    @pulumi.runtime.test
     def program():
-        workspace = ModelArtsWorkspace("ws", workspace_args(
+        ModelArtsWorkspace("ws", workspace_args(
             buckets=[BucketArgs("datasets", "vision-datasets-example"),
                      BucketArgs("scratch", "vision-scratch-example", protect=False, sse_algorithm="AES256")]))
-        return workspace.storage.buckets["scratch"].bucket
 
-    program()
+    mocks.run(program)
     datasets = mocks.named(BUCKET, "ws-storage-datasets")
     assert datasets.inputs["bucket"] == "vision-datasets-example"
     assert datasets.inputs["acl"] == "private"
@@ -230,23 +218,19 @@ def test_buckets_are_private_encrypted_versioned_and_protected(mocks):
 
 
 def test_no_file_system_and_no_network_unless_requested(mocks):
-    @pulumi.runtime.test
     def program():
-        workspace = ModelArtsWorkspace("ws", workspace_args(file_systems=[], network=None))
-        return workspace.identity.users["alice"]
+        ModelArtsWorkspace("ws", workspace_args(file_systems=[], network=None))
 
-    program()
+    mocks.run(program)
     assert not mocks.of_type(TURBO) and not mocks.of_type(VPC) and not mocks.of_type(SUBNET)
 
 
 def test_agency_gets_only_the_minimal_actions_of_the_selected_functions(mocks):
-    @pulumi.runtime.test
     def program():
-        agency = ModelArtsAgency("agency", AgencyArgs(name="vision-agency", functions=["training-jobs"],
+        ModelArtsAgency("agency", AgencyArgs(name="vision-agency", functions=["training-jobs"],
                                                       project_name="cn-north-4"))
-        return agency.agency.id
 
-    program()
+    mocks.run(program)
     [registered] = mocks.of_type(AGENCY)
     assert registered.inputs["delegated_service_name"] == "op_svc_modelarts"
     roles = mocks.of_type(ROLE)
@@ -256,12 +240,10 @@ def test_agency_gets_only_the_minimal_actions_of_the_selected_functions(mocks):
 
 
 def test_bundle_agency_covers_the_union_of_roles_and_no_full_set(mocks):
-    @pulumi.runtime.test
     def program():
-        workspace = ModelArtsWorkspace("ws", workspace_args())
-        return workspace.agency.agency.id
+        ModelArtsWorkspace("ws", workspace_args())
 
-    program()
+    mocks.run(program)
     [registered] = mocks.of_type(AGENCY)
     roles = [r for r in mocks.of_type(ROLE) if r.name.startswith("ws-agency-")]
     assert _actions(roles) == set(catalogue.agency_actions(["notebooks", "training-jobs"]))
@@ -270,14 +252,12 @@ def test_bundle_agency_covers_the_union_of_roles_and_no_full_set(mocks):
 
 
 def test_full_set_only_with_the_flag(mocks):
-    @pulumi.runtime.test
     def program():
-        agency = ModelArtsAgency("agency", AgencyArgs(name="vision-agency", functions=["training-jobs"],
+        ModelArtsAgency("agency", AgencyArgs(name="vision-agency", functions=["training-jobs"],
                                                       project_name="cn-north-4", use_full_set=True,
                                                       full_set_roles=["OBS OperateAccess"]))
-        return agency.agency.id
 
-    program()
+    mocks.run(program)
     [registered] = mocks.of_type(AGENCY)
     assert "OBS OperateAccess" in registered.inputs["project_roles"][0]["roles"]
 
@@ -305,5 +285,31 @@ def test_validation_names_the_config_path(overrides, message):
 
 def test_invalid_args_register_nothing(mocks):
     with pytest.raises(ValueError):
-        ModelArtsWorkspace("ws", workspace_args(members=[MemberArgs("carol", ["admin"])]))
-    assert mocks.resources == []
+        mocks.run(lambda: ModelArtsWorkspace("ws", workspace_args(members=[MemberArgs("carol", ["admin"])])))
+    assert mocks.resources == [] and mocks.mocks.registered == []
+
+
+def test_a_bundle_has_the_same_urns_from_the_stack_file_and_from_a_test_program():
+    """The example ModelArts stack run as `pulumi preview` runs it (stack file, `__main__.py`, adapter), and the same
+    bundles built directly in a test program from the adapter's typed arguments: one harness, so one URN per
+    resource, with the whole chain of parent types as the engine builds it."""
+    from components.core import config
+    from components.huaweicloud.adapter import workspace_args as args_from_config
+    from conftest import ROOT
+    from offline.preview import load_stack_config, plan_stack
+
+    stacked = plan_stack("modelarts", ROOT)
+    project, values = load_stack_config(ROOT, "modelarts")
+    raw, foreign = config.raw_from_values(project, values)
+    cfg = config.load(raw, foreign_keys=foreign, project=project)
+    direct = Harness()
+
+    def program():
+        for ws in cfg.workspaces:
+            ModelArtsWorkspace(ws.name, args_from_config(cfg, ws))
+
+    plan = run(program, project=project, stack="modelarts", mocks=direct.mocks)
+    assert plan.resources and [r.urn for r in plan.resources] == [r.urn for r in stacked.resources]
+    assert [r.parent for r in plan.resources] == [r.parent for r in stacked.resources]
+    users = [r.urn for r in plan.by_type(USER)]
+    assert users and all(f"::modelarts:bundle:Workspace$modelarts:iam:Identity${USER}::" in u for u in users)

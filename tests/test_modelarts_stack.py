@@ -16,7 +16,9 @@ from components.huaweicloud.plan import catalogue, policy
 from test_modelarts_catalogue import seed_table
 
 from huawei_tokens import AGENCY, ASSIGNMENT, BUCKET, GROUP, MEMBERSHIP, ROLE, SUBNET, TURBO, USER, VPC
-PASSWORD = "random:index/randomPassword:RandomPassword"
+from offline import tokens as T
+
+PASSWORD = T.RANDOM_PASSWORD
 
 PROJECT_ID = "0123456789abcdef0123456789abcdef"
 DOMAIN_ID = "fedcba9876543210fedcba9876543210"
@@ -134,10 +136,10 @@ def test_example_outputs_keep_passwords_secret(example):
 
 def test_generated_passwords_belong_to_the_identity_component_and_reach_users_as_secrets(example):
     identity = [r for r in example.resources if r.type == "modelarts:iam:Identity"][0]
-    passwords = example.by_type("random:index/randomPassword:RandomPassword")
+    passwords = example.by_type(T.RANDOM_PASSWORD)
     assert sorted(p.name for p in passwords) == ["vision-iam-erin-password", "vision-iam-vision-lead-password"]
     assert all(p.parent == identity.urn for p in passwords)
-    users = example.by_type("huaweicloud:Iam/user:User")
+    users = example.by_type(T.HW_USER)
     assert users and all("password" in u.secret_paths for u in users)
     plain = example.plain_outputs()["initialPasswords"]
     assert plain["erin"] == [u for u in users if u.plain_inputs()["name"] == "erin"][0].plain_inputs()["password"]
@@ -149,7 +151,7 @@ def test_make_preview_stack_modelarts_every_format(capsys, fmt):
     out, err = capsys.readouterr()
     assert err == "" and "Mock-Passw0rd" not in out
     if fmt == "tree":
-        assert "modelarts:bundle:Workspace" in out and "huaweicloud:Iam/agency:Agency" in out
+        assert "modelarts:bundle:Workspace" in out and T.HW_AGENCY in out
     if fmt == "policies":
         assert "== acme-ma-vision-trainer-obs-xa-1 (custom, type XA," in out
         assert "granted to: group acme-ma-vision-trainer (project)" in out
@@ -180,7 +182,7 @@ def test_only_training_jobs_yields_exactly_the_seeds_actions(plan_for):
     # and no other custom policy exists in the stack
     assert set(docs) == names | {n for n in docs if n.startswith("acme-team-trainer-")}
     # No system policy is needed for training jobs (table 4 names none).
-    assert not [i for i in plan.invokes if i.token == "huaweicloud:Iam/getRole:getRole"]
+    assert not [i for i in plan.invokes if i.token == T.HW_GET_ROLE]
 
 
 def test_roles_subset_and_existing_member_and_sfs_turbo(plan_for):

@@ -14,24 +14,25 @@ import pytest
 from conftest import base_config, minimal_workspace, stack_config
 from offline import preview
 from offline.preview import plan_json, render_json
+from offline import tokens as T
 
-BUCKET = "alicloud:oss/bucket:Bucket"
-FILE_SYSTEM = "alicloud:nas/fileSystem:FileSystem"
-WORKSPACE = "alicloud:pai/workspaceWorkspace:WorkspaceWorkspace"
+BUCKET = T.ALI_BUCKET
+FILE_SYSTEM = T.ALI_NAS
+WORKSPACE = T.ALI_WORKSPACE
 DATA_HOLDERS = {BUCKET, FILE_SYSTEM, WORKSPACE}
 # What a member is made of: their RAM identity, their memberships, and (if they were a role's only member) the
 # role's group and the policies attached to it. None of it holds data.
 ACCESS_TYPES = {
-    "alicloud:ram/user:User",
-    "alicloud:ram/loginProfile:LoginProfile",
-    "random:index/randomPassword:RandomPassword",
-    "alicloud:ram/accessKey:AccessKey",
-    "alicloud:ram/userGroupAttachment:UserGroupAttachment",
-    "alicloud:ram/userPolicyAttachment:UserPolicyAttachment",
-    "alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment",
-    "alicloud:ram/group:Group",
-    "alicloud:ram/policy:Policy",
-    "alicloud:pai/workspaceMember:WorkspaceMember",
+    T.ALI_USER,
+    T.ALI_LOGIN_PROFILE,
+    T.RANDOM_PASSWORD,
+    T.ALI_ACCESS_KEY,
+    T.ALI_USER_GROUP,
+    T.ALI_USER_POLICY,
+    T.ALI_GROUP_POLICY,
+    T.ALI_GROUP,
+    T.ALI_POLICY,
+    T.ALI_MEMBER,
 }
 
 NETWORK = {
@@ -144,13 +145,13 @@ def test_removing_a_member_removes_their_access_and_nothing_that_holds_data(reso
     after = resources(edited(RICH, lambda wss: wss[0]["members"].pop(0)))  # alice
     gone = sorted((before[u]["type"], before[u]["name"]) for u in before.keys() - after.keys())
     assert gone == [
-        ("alicloud:pai/workspaceMember:WorkspaceMember", "nlp-alice"),
-        ("alicloud:ram/accessKey:AccessKey", "user-alice-access-key"),
-        ("alicloud:ram/loginProfile:LoginProfile", "user-alice-login"),
-        ("alicloud:ram/user:User", "user-alice"),
-        ("alicloud:ram/userGroupAttachment:UserGroupAttachment", "nlp-access-algo-developer-alice"),
-        ("alicloud:ram/userPolicyAttachment:UserPolicyAttachment", "nlp-access-alice-AliyunPAIEASReadOnlyAccess"),
-        ("random:index/randomPassword:RandomPassword", "user-alice-password"),
+        (T.ALI_MEMBER, "nlp-alice"),
+        (T.ALI_ACCESS_KEY, "user-alice-access-key"),
+        (T.ALI_LOGIN_PROFILE, "user-alice-login"),
+        (T.ALI_USER, "user-alice"),
+        (T.ALI_USER_GROUP, "nlp-access-algo-developer-alice"),
+        (T.ALI_USER_POLICY, "nlp-access-alice-AliyunPAIEASReadOnlyAccess"),
+        (T.RANDOM_PASSWORD, "user-alice-password"),
     ]
     assert after.keys() <= before.keys()
     assert [u for u in after if after[u] != before[u]] == []  # every other resource exactly as it was
@@ -162,10 +163,10 @@ def test_removing_a_roles_last_member_also_removes_the_roles_group_but_still_no_
     gone = {u: before[u] for u in before.keys() - after.keys()}
     assert {r["type"] for r in gone.values()} <= ACCESS_TYPES
     assert not any(r["protect"] for r in gone.values())
-    groups = sorted(r["name"] for r in gone.values() if r["type"] == "alicloud:ram/group:Group")
+    groups = sorted(r["name"] for r in gone.values() if r["type"] == T.ALI_GROUP)
     assert groups == ["nlp-access-guest"]
     # The read-only access policy existed only for the guest group; the eas-read custom policy stays (operators).
-    assert sorted(r["name"] for r in gone.values() if r["type"] == "alicloud:ram/policy:Policy") == ["nlp-access-access-ro"]
+    assert sorted(r["name"] for r in gone.values() if r["type"] == T.ALI_POLICY) == ["nlp-access-access-ro"]
     assert [u for u in after if after[u] != before[u]] == []
 
 
@@ -182,8 +183,8 @@ def test_removing_a_shared_member_from_one_workspace_keeps_their_user_and_other_
         "labels-access-label-manager-carol",
         "labels-carol",
     ]
-    assert "user-carol" in by_name(after, "alicloud:ram/user:User")
-    assert "users-resource-admins-carol" in by_name(after, "alicloud:ram/userGroupAttachment:UserGroupAttachment")
+    assert "user-carol" in by_name(after, T.ALI_USER)
+    assert "users-resource-admins-carol" in by_name(after, T.ALI_USER_GROUP)
     assert [u for u in after if after[u] != before[u]] == []
 
 
@@ -346,22 +347,22 @@ def test_a_moved_resource_carries_an_alias_to_its_old_urn_and_its_children_follo
     v2 = _run(lambda: _StorageV2("team"))
     old = {r.type: r.urn for r in v1.resources}
     new = {r.type: r for r in v2.resources}
-    bucket, acl = new["alicloud:oss/bucket:Bucket"], new["alicloud:oss/bucketAcl:BucketAcl"]
+    bucket, acl = new[T.ALI_BUCKET], new[T.ALI_BUCKET_ACL]
     # Without the alias the engine would see a new bucket and an old one to delete (a replacement of the data).
-    assert bucket.urn != old["alicloud:oss/bucket:Bucket"] and bucket.name == "team-data"
+    assert bucket.urn != old[T.ALI_BUCKET] and bucket.name == "team-data"
     assert bucket.aliases == [{"parentUrn": new["pai:storage:Storage"].urn}]
     claimed = _alias_urns(v2, bucket, {})
-    assert claimed == [old["alicloud:oss/bucket:Bucket"]]
+    assert claimed == [old[T.ALI_BUCKET]]
     # The ACL moved with its parent: its old URN is its name under the bucket's old URN, no alias of its own.
-    assert acl.aliases == [] and acl.urn != old["alicloud:oss/bucketAcl:BucketAcl"]
-    assert old["alicloud:oss/bucketAcl:BucketAcl"] in _alias_urns(v2, acl, {bucket.urn: claimed})
+    assert acl.aliases == [] and acl.urn != old[T.ALI_BUCKET_ACL]
+    assert old[T.ALI_BUCKET_ACL] in _alias_urns(v2, acl, {bucket.urn: claimed})
 
 
 def test_without_the_alias_the_moved_bucket_claims_no_old_urn():
     v1 = _run(lambda: _StorageV1("team"))
     v2 = _run(lambda: _StorageV2("team", alias=False))
-    bucket = v2.one("alicloud:oss/bucket:Bucket", "team-data")
-    assert bucket.aliases == [] and v1.one("alicloud:oss/bucket:Bucket", "team-data").urn not in _alias_urns(v2, bucket, {})
+    bucket = v2.one(T.ALI_BUCKET, "team-data")
+    assert bucket.aliases == [] and v1.one(T.ALI_BUCKET, "team-data").urn not in _alias_urns(v2, bucket, {})
 
 
 def test_wrapping_a_stack_level_resource_in_a_component_aliases_the_root_stack():
@@ -375,8 +376,8 @@ def test_wrapping_a_stack_level_resource_in_a_component_aliases_the_root_stack()
                 parent=self, aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)]))
             self.register_outputs({})
 
-    before = _run(flat).one("alicloud:oss/bucket:Bucket", "team-data")
+    before = _run(flat).one(T.ALI_BUCKET, "team-data")
     after_plan = _run(Wrapped)
-    after = after_plan.one("alicloud:oss/bucket:Bucket", "team-data")
+    after = after_plan.one(T.ALI_BUCKET, "team-data")
     assert after.urn != before.urn and after.aliases == [{"noParent": True}]
     assert _alias_urns(after_plan, after, {}) == [before.urn]

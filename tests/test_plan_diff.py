@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 
 from offline import diff
+from offline import tokens as T
 
 ROOT = Path(__file__).resolve().parent.parent
-BUCKET = "alicloud:oss/bucket:Bucket"
-FILE_SYSTEM = "alicloud:nas/fileSystem:FileSystem"
-WORKSPACE = "alicloud:pai/workspaceWorkspace:WorkspaceWorkspace"
-MEMBER = "alicloud:pai/workspaceMember:WorkspaceMember"
+BUCKET = T.ALI_BUCKET
+FILE_SYSTEM = T.ALI_NAS
+WORKSPACE = T.ALI_WORKSPACE
+MEMBER = T.ALI_MEMBER
 GIT = ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"]
 
 

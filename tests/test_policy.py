@@ -19,6 +19,7 @@ from components.core import config
 from components.alicloud.plan.policy import PolicyError, Statement, statement
 
 from conftest import base_config, minimal_workspace
+from offline import tokens as T
 
 
 def _doc(text: str) -> dict:
@@ -278,9 +279,9 @@ def test_split_fits_the_limit_and_keeps_every_grant(stmts, limit):
 def test_example_stacks_custom_policies_fit_never_allow_everything_and_render_identically(example_plan, stack):
     first, second = example_plan(stack), example_plan(stack)
     docs = {p.plain_inputs()["policyName"]: p.plain_inputs()["policyDocument"]
-            for p in first.by_type("alicloud:ram/policy:Policy")}
+            for p in first.by_type(T.ALI_POLICY)}
     again = {p.plain_inputs()["policyName"]: p.plain_inputs()["policyDocument"]
-             for p in second.by_type("alicloud:ram/policy:Policy")}
+             for p in second.by_type(T.ALI_POLICY)}
     assert docs and docs == again
     for name, text in docs.items():
         assert len(text) <= policy.MAX_DOCUMENT_CHARS, name

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import ROOT, base_config, minimal_workspace
 from offline import preview
+from offline import tokens as T
 
 
 def run_main(argv, project_dir=ROOT, capsys=None):
@@ -24,7 +25,7 @@ def test_tree_is_offline_nested_and_counts(capsys):
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0].startswith("Offline preview of stack 'dev'") and "no cloud calls, ids are placeholders" in lines[0]
-    assert any("├─ alicloud:oss/bucket:Bucket" in l or "└─ alicloud:oss/bucket:Bucket" in l for l in lines)
+    assert any(f"├─ {T.ALI_BUCKET}" in l or f"└─ {T.ALI_BUCKET}" in l for l in lines)
     count = int(lines[-1].split("+ ")[1].split()[0])
     plan = preview.plan_stack("dev")
     assert count == len(plan.resources) + 1  # + the stack itself, as `pulumi preview` counts
@@ -35,7 +36,7 @@ def test_json_has_stack_resources_and_outputs_with_secrets_redacted(capsys):
     doc = json.loads(out)
     assert code == 0 and doc["stack"] == "dev"
     assert {"urn", "type", "name", "parent", "inputs"} <= set(doc["resources"][0])
-    logins = [r for r in doc["resources"] if r["type"] == "alicloud:ram/loginProfile:LoginProfile"]
+    logins = [r for r in doc["resources"] if r["type"] == T.ALI_LOGIN_PROFILE]
     assert logins and all(r["inputs"]["password"] == "[secret]" for r in logins)
     assert doc["outputs"]["initialPasswords"] == "[secret]"
     assert "Mock-Passw0rd" not in out
@@ -45,7 +46,7 @@ def test_policies_lists_every_document_with_name_and_size(capsys):
     code, out, _ = run_main(["--stack", "prod", "--format", "policies"], capsys=capsys)
     assert code == 0
     plan = preview.plan_stack("prod")
-    for p in plan.by_type("alicloud:ram/policy:Policy"):
+    for p in plan.by_type(T.ALI_POLICY):
         inp = p.plain_inputs()
         assert f"== {inp['policyName']} (custom, {len(inp['policyDocument'])} of 6144 characters)" in out
     assert "AliyunPAIFullAccess: group acme-prod-pai-resource-admins" in out

@@ -17,10 +17,11 @@ from components.alicloud.plan import policy, quota
 from components.core import config
 from conftest import base_config, minimal_workspace
 from seed_data import load
+from offline import tokens as T
 
 SEED = load("003_quota_policies.json")
-T_POLICY = "alicloud:ram/policy:Policy"
-T_GPA = "alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment"
+T_POLICY = T.ALI_POLICY
+T_GPA = T.ALI_GROUP_POLICY
 
 
 EXAMPLES = [example["policy"] for example in SEED["examples"]]

@@ -8,6 +8,7 @@ from components.core.config import load, raw_from_values
 from conftest import PROJECT, ROOT
 from offline.preview import plan_stack
 from offline.stackfile import read_stack_file
+from offline import tokens as T
 
 README = (ROOT / "README.md").read_text()
 
@@ -41,7 +42,7 @@ def test_annotated_example_is_a_valid_stack_config(tmp_path):
 def test_international_example_previews_with_its_zone_ids(tmp_path):
     (example,) = [b for b in _stack_examples() if "ap-southeast-1" in b]
     plan = plan_stack("readme", ROOT, _read_as_the_cli_does(example, tmp_path))
-    zones = sorted(s.inputs["zoneId"] for s in plan.by_type("alicloud:vpc/switch:Switch"))
+    zones = sorted(s.inputs["zoneId"] for s in plan.by_type(T.ALI_VSWITCH))
     assert zones == ["ap-southeast-1a", "ap-southeast-1b"] and plan.warnings == []
 
 

@@ -16,14 +16,15 @@ from components.core.config import load
 from offline import graph
 from offline.preview import program_for
 from offline.runtime import Plan, Registration, config_from_stack_yaml, run
+from offline import tokens as T
 
 ROOT = Path(__file__).resolve().parent.parent
-MEMBER = "alicloud:pai/workspaceMember:WorkspaceMember"
-USER = "alicloud:ram/user:User"
-POLICY = "alicloud:ram/policy:Policy"
-GROUP_POLICY = "alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment"
-USER_POLICY = "alicloud:ram/userPolicyAttachment:UserPolicyAttachment"
-USER_GROUP = "alicloud:ram/userGroupAttachment:UserGroupAttachment"
+MEMBER = T.ALI_MEMBER
+USER = T.ALI_USER
+POLICY = T.ALI_POLICY
+GROUP_POLICY = T.ALI_GROUP_POLICY
+USER_POLICY = T.ALI_USER_POLICY
+USER_GROUP = T.ALI_USER_GROUP
 SIZES = ((1, 5), (5, 7), (10, 7), (5, 14))
 
 _plans: dict[tuple[int, int], Plan] = {}
@@ -108,11 +109,11 @@ def test_policies_are_attached_to_groups_never_to_users(workspaces, members):
 
 def test_more_members_add_no_policies_or_policy_attachments():
     few, many = plan(5, 7), plan(5, 14)  # both hold every role of the generator, so the same groups
-    for kind in (POLICY, GROUP_POLICY, "alicloud:ram/group:Group"):
+    for kind in (POLICY, GROUP_POLICY, T.ALI_GROUP):
         assert len(few.by_type(kind)) == len(many.by_type(kind)), kind
     grown = {t for t, n in graph.type_counts(many.resources).items() if n != graph.type_counts(few.resources).get(t)}
-    assert grown <= {USER, MEMBER, USER_GROUP, USER_POLICY, "alicloud:ram/loginProfile:LoginProfile",
-                     "alicloud:ram/accessKey:AccessKey", "random:index/randomPassword:RandomPassword"}
+    assert grown <= {USER, MEMBER, USER_GROUP, USER_POLICY, T.ALI_LOGIN_PROFILE,
+                     T.ALI_ACCESS_KEY, T.RANDOM_PASSWORD}
 
 
 # --- dependency depth ---------------------------------------------------------------------------------------------
@@ -128,11 +129,11 @@ def test_longest_chain_does_not_grow_with_workspaces_or_members():
 def test_members_do_not_wait_for_nas(workspaces, members):
     p = plan(workspaces, members)
     is_nas = lambda r: r.type.startswith("alicloud:nas/")  # noqa: E731
-    assert p.by_type("alicloud:nas/fileSystem:FileSystem")
+    assert p.by_type(T.ALI_NAS)
     assert graph.waits_for(p, lambda r: r.type == MEMBER, is_nas) == []
     assert graph.waits_for(p, lambda r: r.type in (USER, USER_GROUP), is_nas) == []
     # ... while a mount target does wait for its file system: the search itself works.
-    assert graph.waits_for(p, lambda r: r.type == "alicloud:nas/mountTarget:MountTarget", is_nas)
+    assert graph.waits_for(p, lambda r: r.type == T.ALI_MOUNT, is_nas)
 
 
 # --- the graph functions on hand-made plans -----------------------------------------------------------------------

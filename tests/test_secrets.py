@@ -26,12 +26,13 @@ from pulumi.runtime import rpc
 from conftest import DSW_NETWORK, ROOT, base_config, minimal_workspace
 from offline import preview
 from offline.runtime import Plan
+from offline import tokens as T
 
 MOCK_PASSWORD = "Mock-Passw0rd-"
 MOCK_KEY_SECRET = "mock-access-key-secret"
-LOGIN = "alicloud:ram/loginProfile:LoginProfile"
-ACCESS_KEY = "alicloud:ram/accessKey:AccessKey"
-PASSWORD = "random:index/randomPassword:RandomPassword"
+LOGIN = T.ALI_LOGIN_PROFILE
+ACCESS_KEY = T.ALI_ACCESS_KEY
+PASSWORD = T.RANDOM_PASSWORD
 
 SECRETS_STACK = base_config(
     minimal_workspace(

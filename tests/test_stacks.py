@@ -9,31 +9,32 @@ import pytest
 
 from conftest import stack_config
 from offline.preview import plan_json
+from offline import tokens as T
 
 # Required arguments per type in pulumi-alicloud 4.0.0 (the SDK's *Args __init__ signatures), plus the arguments
 # this project relies on where the provider would otherwise pick an insecure or random default.
 REQUIRED = {
-    "alicloud:pai/workspaceWorkspace:WorkspaceWorkspace": {"workspaceName", "description", "envTypes"},
-    "alicloud:pai/workspaceMember:WorkspaceMember": {"workspaceId", "userId", "roles"},
-    "alicloud:ram/user:User": {"name"},
-    "alicloud:ram/group:Group": {"groupName"},
-    "alicloud:ram/userGroupAttachment:UserGroupAttachment": {"groupName", "userName"},
-    "alicloud:ram/policy:Policy": {"policyName", "policyDocument"},
-    "alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment": {"groupName", "policyName", "policyType"},
-    "alicloud:ram/loginProfile:LoginProfile": {"userName", "password"},
-    "alicloud:ram/accessKey:AccessKey": {"userName"},
-    "alicloud:oss/bucket:Bucket": {"bucket", "serverSideEncryptionRule", "versioning"},
-    "alicloud:oss/bucketAcl:BucketAcl": {"bucket", "acl"},
-    "alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock": {"bucket", "blockPublicAccess"},
-    "alicloud:nas/fileSystem:FileSystem": {"protocolType", "storageType", "encryptType"},
-    "alicloud:nas/accessGroup:AccessGroup": {"accessGroupName", "accessGroupType"},
-    "alicloud:nas/accessRule:AccessRule": {"accessGroupName", "sourceCidrIp"},
-    "alicloud:nas/mountTarget:MountTarget": {"fileSystemId", "accessGroupName", "vswitchId"},
-    "alicloud:vpc/network:Network": {"vpcName", "cidrBlock"},
-    "alicloud:vpc/switch:Switch": {"vpcId", "cidrBlock", "zoneId"},
-    "alicloud:ecs/securityGroup:SecurityGroup": {"vpcId"},
-    "random:index/randomPassword:RandomPassword": {"length"},
-    "alicloud:resourcemanager/serviceLinkedRole:ServiceLinkedRole": {"serviceName"},  # prod's account bootstrap
+    T.ALI_WORKSPACE: {"workspaceName", "description", "envTypes"},
+    T.ALI_MEMBER: {"workspaceId", "userId", "roles"},
+    T.ALI_USER: {"name"},
+    T.ALI_GROUP: {"groupName"},
+    T.ALI_USER_GROUP: {"groupName", "userName"},
+    T.ALI_POLICY: {"policyName", "policyDocument"},
+    T.ALI_GROUP_POLICY: {"groupName", "policyName", "policyType"},
+    T.ALI_LOGIN_PROFILE: {"userName", "password"},
+    T.ALI_ACCESS_KEY: {"userName"},
+    T.ALI_BUCKET: {"bucket", "serverSideEncryptionRule", "versioning"},
+    T.ALI_BUCKET_ACL: {"bucket", "acl"},
+    T.ALI_BUCKET_PUBLIC_ACCESS_BLOCK: {"bucket", "blockPublicAccess"},
+    T.ALI_NAS: {"protocolType", "storageType", "encryptType"},
+    T.ALI_NAS_ACCESS_GROUP: {"accessGroupName", "accessGroupType"},
+    T.ALI_NAS_ACCESS_RULE: {"accessGroupName", "sourceCidrIp"},
+    T.ALI_MOUNT: {"fileSystemId", "accessGroupName", "vswitchId"},
+    T.ALI_VPC: {"vpcName", "cidrBlock"},
+    T.ALI_VSWITCH: {"vpcId", "cidrBlock", "zoneId"},
+    T.ALI_SECURITY_GROUP: {"vpcId"},
+    T.RANDOM_PASSWORD: {"length"},
+    T.ALI_SERVICE_LINKED_ROLE: {"serviceName"},  # prod's account bootstrap
 }
 
 
@@ -50,22 +51,22 @@ def test_example_stack_renders_every_resource_with_required_inputs(example_plan,
 
 def test_dev_stack_is_one_nlp_workspace_with_dsw_dlc_two_developers_and_an_admin(example_plan):
     plan = example_plan("dev")
-    [ws] = plan.by_type("alicloud:pai/workspaceWorkspace:WorkspaceWorkspace")
+    [ws] = plan.by_type(T.ALI_WORKSPACE)
     assert ws.plain_inputs()["workspaceName"] == "nlp_dev"
-    roles = sorted(tuple(m.plain_inputs()["roles"]) for m in plan.by_type("alicloud:pai/workspaceMember:WorkspaceMember"))
+    roles = sorted(tuple(m.plain_inputs()["roles"]) for m in plan.by_type(T.ALI_MEMBER))
     assert roles == [("PAI.AlgoDeveloper",), ("PAI.AlgoDeveloper",), ("PAI.WorkspaceAdmin",)]
-    assert plan.by_type("alicloud:nas/fileSystem:FileSystem") and plan.by_type("alicloud:vpc/network:Network")
+    assert plan.by_type(T.ALI_NAS) and plan.by_type(T.ALI_VPC)
 
 
 def test_prod_stack_has_an_eas_and_an_itag_workspace(example_plan):
     plan = example_plan("prod")
-    names = sorted(w.plain_inputs()["workspaceName"] for w in plan.by_type("alicloud:pai/workspaceWorkspace:WorkspaceWorkspace"))
+    names = sorted(w.plain_inputs()["workspaceName"] for w in plan.by_type(T.ALI_WORKSPACE))
     assert names == ["labeling", "recsys_serving"]
-    env = {w.plain_inputs()["workspaceName"]: w.plain_inputs()["envTypes"] for w in plan.by_type("alicloud:pai/workspaceWorkspace:WorkspaceWorkspace")}
+    env = {w.plain_inputs()["workspaceName"]: w.plain_inputs()["envTypes"] for w in plan.by_type(T.ALI_WORKSPACE)}
     assert env["recsys_serving"] == ["dev", "prod"]
     # iTAG needs OSS only: no NAS anywhere in prod (EAS needs no NAS either), one VPC for EAS.
-    assert plan.by_type("alicloud:nas/fileSystem:FileSystem") == []
-    assert len(plan.by_type("alicloud:vpc/network:Network")) == 1
+    assert plan.by_type(T.ALI_NAS) == []
+    assert len(plan.by_type(T.ALI_VPC)) == 1
 
 
 def test_same_stack_twice_gives_identical_plans(example_plan):
