@@ -13,6 +13,7 @@ from components.alicloud.resources.identity import UserRef
 from components.core.config import load
 from components.core.errors import ConfigError
 from conftest import ROOT, base_config, minimal_workspace
+from offline import tokens as T
 from offline.preview import plan_stack
 from offline.runtime import RecordingMocks, run
 from test_config import raw
@@ -23,9 +24,9 @@ LIBRARY = ROOT / "examples" / "library"
 def test_the_library_example_previews_from_its_own_arguments():
     plan = plan_stack("demo", LIBRARY)
     assert len(plan.by_type("pai:bundle:WorkspaceBundle")) == 1
-    ws = plan.one("alicloud:pai/workspaceWorkspace:WorkspaceWorkspace", "vision")
+    ws = plan.one(T.ALI_WORKSPACE, "vision")
     assert ws.inputs["workspaceName"] == "vision_lab" and ws.protect
-    assert sorted(s.inputs["zoneId"] for s in plan.by_type("alicloud:vpc/switch:Switch")) == ["ap-southeast-1a", "ap-southeast-1b"]
+    assert sorted(s.inputs["zoneId"] for s in plan.by_type(T.ALI_VSWITCH)) == ["ap-southeast-1a", "ap-southeast-1b"]
     assert plan.plain_outputs()["buckets"] == {"datasets": "lib-vision-lab-datasets"}
 
 
