@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import gc
+import inspect
 import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional
@@ -26,7 +27,7 @@ from pulumi.runtime.proto import engine_pb2
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.settings import configure
 from pulumi.runtime.stack import run_in_stack
-from pulumi.runtime.sync_await import _ensure_event_loop
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from . import fakes, tokens
 from .stackfile import config_from_mapping as config_from_stack_yaml  # noqa: F401  (the one reader's rules)
@@ -182,6 +183,7 @@ class RecordingMonitor(_mocks.MockMonitor):
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         self._track_loop()
+        self._apply_stack_transforms(request)
         response = super().RegisterResource(request)
         if request.type == STACK_TYPE:
             return response
@@ -209,6 +211,25 @@ class RecordingMonitor(_mocks.MockMonitor):
         )
         self.registrations.append(reg)
         return response
+
+    def _apply_stack_transforms(self, request) -> None:
+        """Run the program's stack transforms (`register_resource_transform`) on a registration's inputs, as the
+        engine does through its callbacks before it registers the resource; the stock mock monitor only records
+        them. Changes to the inputs are applied; changes to resource options are not (none of ours makes any)."""
+        if not self._stack_transforms or request.type == STACK_TYPE:
+            return
+        props = rpc.deserialize_properties(request.object)
+        changed = False
+        for transform in self._stack_transforms:
+            args = pulumi.ResourceTransformArgs(custom=bool(request.custom), type_=request.type, name=request.name,
+                                                props=props, opts=pulumi.ResourceOptions())
+            result = transform(args)
+            if inspect.isawaitable(result):
+                result = _sync_await(result)
+            if result is not None:
+                props, changed = dict(result.props), True
+        if changed:
+            request.object.CopyFrom(_sync_await(rpc.serialize_properties(props, {})))
 
     def RegisterResourceOutputs(self, request):  # noqa: N802
         if request.urn.split("::")[2] == STACK_TYPE:

@@ -24,6 +24,7 @@ from .resources.bundle import (
 from .resources.identity import UserRef
 from .resources.lookups import ExistingNetwork
 from .resources.network import VSwitchArgs
+from .resources.tagging import register_stack_tags
 from .resources.identity import UserArgs, Users, UsersArgs
 
 CONSOLE = "https://pai.console.aliyun.com/?regionId={region}&workspaceId={id}#/workspace/overview"
@@ -33,6 +34,7 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
     """Register every resource of the stack and return the stack outputs (secrets stay secret)."""
     # What the stack uses but does not create is looked up before anything is registered: a missing user or
     # vSwitch is one ConfigError line naming its key, and the components get plain ids.
+    register_stack_tags(cfg.tags)  # before the first resource: every taggable one gets the stack's tags
     for line in config.warnings(cfg):  # allowed, but probably not meant: shown by `pulumi preview` and offline
         pulumi.log.warn(line)
     found = lookups.resolve(cfg)
@@ -62,7 +64,6 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
             resource_admin_group=naming.resource_admin_group(cfg.name_prefix),
             resource_admins=tuple(sorted({m.name for ws in cfg.workspaces for m in ws.members if m.resource_admin})),
             resource_admin_policies=grants.resource_admin_policies(cfg.workspaces),
-            tags=naming.tags_for(cfg.tags),
         ),
     )
     bundles = {
@@ -130,6 +131,5 @@ def bundle_args(cfg: config.StackConfig, ws: config.Workspace, users: dict[str, 
         quota_access=tuple(BundleQuotaGrant(q.name, q.scenario, tuple(q.roles), tuple(q.resource_groups), q.quota_id,
                                             q.lingjun_vpc) for q in ws.quota_access),
         protect=ws.protect,
-        stack_tags=cfg.tags,
         region=cfg.region,
     )

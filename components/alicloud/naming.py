@@ -107,10 +107,7 @@ def check_tag(key: str, value: str) -> None:
         raise ValueError(f"tag key {key!r} is set by the project")
 
 
-def tags_for(stack_tags: dict[str, str], workspace_name: str | None = None) -> dict[str, str]:
-    """Tags for a taggable resource: the stack's, plus who manages it and which workspace it belongs to."""
-    out = dict(sorted(stack_tags.items()))
-    out["managed-by"] = "pai-platform"
-    if workspace_name:
-        out["pai-workspace"] = workspace_name
-    return out
+def workspace_tags(workspace_name: str) -> dict[str, str]:
+    """The tag that says which workspace a resource belongs to (the stack's own tags come from the transform in
+    `resources/tagging.py`)."""
+    return {"pai-workspace": workspace_name}

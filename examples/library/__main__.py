@@ -26,8 +26,10 @@ from components.alicloud.resources.bundle import (  # noqa: E402
 )
 from components.alicloud.resources.identity import UserArgs, Users, UsersArgs  # noqa: E402
 from components.alicloud.resources.network import VSwitchArgs  # noqa: E402
+from components.alicloud.resources.tagging import register_stack_tags  # noqa: E402
 
 region = pulumi.Config("alicloud").require("region")
+register_stack_tags({"team": "vision"})  # first: every taggable resource created after it carries them
 
 users = Users(
     "users",
@@ -57,7 +59,6 @@ bundle = WorkspaceBundle(
             BundleMember("ravi", ("PAI.AlgoDeveloper",)),
         ),
         policies=(BundlePolicy("eas-read", (statement("eas:ListServices"),), roles=("PAI.AlgoDeveloper",)),),
-        stack_tags={"team": "vision"},
     ),
 )
 

@@ -160,8 +160,6 @@ class WorkspaceBundleArgs:
     """Resource pool and quota grants (seed 003)."""
     protect: bool = True
     """Protect the workspace from deletion."""
-    stack_tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags for every taggable resource (the project adds managed-by and pai-workspace)."""
     region: Optional[str] = None
     """The provider's region, when known: the vSwitch zones must belong to it."""
 
@@ -196,7 +194,6 @@ def validate_bundle(args: WorkspaceBundleArgs) -> list[ConfigError]:
     check("description", args.description, rules.check_workspace_description)
     check("envTypes", list(args.env_types), rules.check_env_types)
     check("namePrefix", args.name_prefix, rules.check_name_prefix)
-    check("tags", dict(args.stack_tags), rules.check_tags)
     for i, m in enumerate(args.modules):
         check(f"modules[{i}]", m, rules.check_module)
     if args.network is not None:
@@ -250,7 +247,7 @@ class WorkspaceBundle(pulumi.ComponentResource):
         raise_all([ConfigError(f"{name}.{e.path}", e.message) for e in validate_bundle(args)])  # before registering
         super().__init__("pai:bundle:WorkspaceBundle", name, None, opts)
         ws, prefix = args, args.name_prefix
-        tags = naming.tags_for(dict(args.stack_tags), ws.name)
+        tags = naming.workspace_tags(ws.name)  # the stack's tags come from `tagging.register_stack_tags`
         child = pulumi.ResourceOptions(parent=self)
         stem = f"{prefix}-{naming.slug(ws.name)}"
 
