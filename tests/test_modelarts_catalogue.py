@@ -175,7 +175,7 @@ def test_only_iam_tokens_assume_is_mandatory():
 
 
 def test_unknown_function_is_rejected_with_its_path():
-    with pytest.raises(ValueError, match=r"roles\[0\].functions\[1\]: unknown ModelArts function 'training'"):
+    with pytest.raises(ValueError, match=r"^roles\[0\].functions\[1\]: 'training' is not a ModelArts function \(expected one of: account-balance, "):
         catalogue.validate_functions(["notebooks", "training"], "roles[0].functions")
     with pytest.raises(ValueError, match="expected a list"):
         catalogue.validate_functions("notebooks")

@@ -283,16 +283,18 @@ def test_full_set_only_with_the_flag(mocks):
 
 
 def test_full_set_roles_without_flag_are_refused():
-    with pytest.raises(ValueError, match=r"workspace.agency.full_set_roles: set workspace.agency.use_full_set"):
+    with pytest.raises(ValueError, match=r"^workspace.agency.full_set_roles: are granted only with useFullSet: true \(broad "):
         validate_workspace(workspace_args(agency=AgencyArgs(name="a", functions=["training-jobs"],
                                                             project_name="cn-north-4",
                                                             full_set_roles=["OBS OperateAccess"])))
 
 
 @pytest.mark.parametrize("overrides, message", [
-    (dict(members=[MemberArgs("carol", ["admin"])]), r"workspace.members\[0\].roles\[0\]: unknown role 'admin'"),
-    (dict(roles=[RoleArgs("trainer", ["training"])]), r"workspace.roles\[0\].functions\[0\]: unknown ModelArts"),
-    (dict(network=None), r"workspace.file_systems: SFS Turbo needs workspace.network"),
+    (dict(members=[MemberArgs("carol", ["admin"])]),
+     r"workspace.members\[0\].roles\[0\]: 'admin' is not a role of this workspace \(expected one of: trainer, developer\)"),
+    (dict(roles=[RoleArgs("trainer", ["training"]), RoleArgs("developer", ["notebooks"])]),
+     r"workspace.roles\[0\].functions\[0\]: 'training' is not a ModelArts function"),
+    (dict(network=None), r"workspace.network: is required: SFS Turbo file systems live in the workspace's subnet"),
     (dict(buckets=[BucketArgs("data", "Bad_Bucket")]), r"workspace.buckets\[0\].name: 'Bad_Bucket'"),
     (dict(network=NetworkArgs("v", subnet_cidr="10.0.0.0/24")), r"workspace.network.subnet_cidr"),
     (dict(file_systems=[FileSystemArgs("fs", "vision-fs", 100, "cn-north-4a")]), r"file_systems\[0\].size: 100"),
