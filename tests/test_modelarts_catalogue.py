@@ -236,3 +236,16 @@ def test_policy_names_are_numbered_and_checked():
     assert policy.policy_names("ws-trainer-project-xa", 2) == ["ws-trainer-project-xa-1", "ws-trainer-project-xa-2"]
     with pytest.raises(ValueError, match="custom policy name"):
         policy.policy_names("bad name", 1)
+
+
+def test_docs_name_only_actions_the_seed_lists():
+    """docs/modelarts.md quotes IAM actions (e.g. the IEF spellings); each one it quotes is in the seed as written."""
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "modelarts.md").read_text(encoding="utf-8")
+    every = {a for t in SEED["tables"] for r in t["rows"] for a in r["actions"]}
+    components = r"modelarts:(?:agency|bundle|iam|network|storage):[A-Z][a-z]+"  # Pulumi type tokens, not actions
+    quoted = {a for a in re.findall(r"`([a-z]+:[A-Za-z*]+:[A-Za-z*]+)`", doc) if not re.fullmatch(components, a)}
+    typos = {c["seed"] for c in SEED["corrections"]} | {"ces:metricData:list"}
+    assert "ief:IEFInstance:get" in quoted and "ief:iefInstance:list" in quoted
+    assert quoted - typos <= every, sorted(quoted - typos - every)
