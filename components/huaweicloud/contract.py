@@ -350,8 +350,7 @@ def _check_meaning(cfg: StackConfig) -> list[ConfigError]:
             continue
         seen_ws[ws.name] = f"{wp}.name"
         qualified = cfg.qualified(ws)
-        _check(out, f"{wp}.name", qualified, rules.check_qualified_name, shown=ws.name,
-               prefix=f"namePrefix-name {qualified!r} ")
+        _check(out, f"{wp}.name", qualified, rules.check_qualified_name, prefix="(namePrefix-name) ")
         known = True
         for fi, f in enumerate(ws.functions):
             known &= _check(out, f"{wp}.functions[{fi}]", f, rules.check_function)

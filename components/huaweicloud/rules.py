@@ -87,8 +87,7 @@ def check_key(value: str) -> None:
 
 
 QUALIFIED_RE = rf"[a-z][a-z0-9-]{{0,{MAX_QUALIFIED_NAME - 1}}}"
-QUALIFIED_RULE = (f"is not a qualified workspace name (1-{MAX_QUALIFIED_NAME} lowercase letters, digits or '-', "
-                  "starting with a letter)")
+QUALIFIED_RULE = f"is not a qualified name (1-{MAX_QUALIFIED_NAME} lowercase letters, digits or '-', starting with a letter)"
 
 
 def check_qualified_name(value: str) -> None:
@@ -134,8 +133,8 @@ def duplicate(what: str) -> str:
 
 
 BUCKET_RE = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
-BUCKET_RULE = ("is not an OBS bucket name (3-63 lowercase letters, digits, '-' or '.', starting and ending with a "
-               "letter or digit, no '..', '.-' or '-.', not an IP address)")
+BUCKET_RULE = ("is not an OBS bucket name (3-63 lowercase letters, digits, '-', '.'; letter or digit at both ends; "
+               "no '..', '.-', '-.'; not an IP)")
 
 
 StorageClass = Literal["STANDARD", "WARM", "COLD"]
