@@ -95,7 +95,7 @@ class PolicySpec:
     """Stable logical key, e.g. ``trainer-obs-ax-1``."""
     name: str
     """Physical custom-policy name."""
-    type: str
+    type: Literal["AX", "XA"]
     """``AX`` (global services) or ``XA`` (region-specific projects)."""
     document: str
     """Canonical policy JSON."""
