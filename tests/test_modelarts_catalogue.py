@@ -83,6 +83,107 @@ def seed_entry_rows(tables) -> list[tuple]:
                    r["mandatory"]) for t in SEED["tables"] if t["table"] in tables for r in t["rows"])
 
 
+# --- per function: which seed rows each function key stands for, written out here (the project's choice of keys),
+# the rows themselves (actions, in order) taken from the seed data only ----------------------------------------------
+
+# function key -> (table, scenario[, service]) selectors of seed rows, in the seed's order.
+USER_FUNCTION_ROWS = {
+    "basic": [(1, "Basic function", "IAM")],
+    "global-configuration": [(1, "Global configuration")],
+    "account-balance": [(1, "Basic function", "BSS")],
+    "workspaces": [(2, "Workspace")],
+    "notebooks": [(3, "Lifecycle management of development environment instances")],
+    "notebook-storage-mount": [(3, "Dynamically mounting storage")],
+    "notebook-images": [(3, "Image management")],
+    "notebook-image-saving": [(3, "Saving an image")],
+    "notebook-ssh": [(3, "Using the SSH function")],
+    "notebook-sfs-turbo": [(3, "Mounting an SFS Turbo file system")],
+    "notebook-admin": [(3, "Viewing all Instances")],
+    "notebook-local-ide": [(3, "Local VS Code plug-in or PyCharm Toolkit")],
+    "training-jobs": [(4, "Training management")],
+    "workflows": [(5, "Using a dataset"), (5, "Managing AI applications"), (5, "Deploying a service"),
+                  (5, "Training jobs"), (5, "Workspace"), (5, "Managing data"), (5, "Executing a workflow")],
+    "workflow-dli": [(5, "Integrating DLI")],
+    "workflow-mrs": [(5, "Integrating MRS")],
+    "ai-applications": [(6, "Managing AI applications")],
+    "real-time-services": [(7, "Real-time services")],
+    "batch-services": [(7, "Batch services")],
+    "edge-services": [(7, "Edge services")],
+    "datasets": [(8, "Managing datasets and labels")],
+    "table-datasets-dli": [(8, "Managing table datasets", "DLI")],
+    "table-datasets-dws": [(8, "Managing table datasets", "DWS")],
+    "table-datasets-mrs": [(8, "Managing table datasets", "MRS")],
+    "auto-labeling": [(8, "Auto labeling")],
+    "team-labeling": [(8, "Team labeling")],
+    "resource-pools": [(9, "Managing resource pools")],
+    "network-management": [(9, "Network management")],
+    "edge-resource-pools": [(9, "Edge resource pool")],
+}
+AGENCY_FUNCTION_ROWS = {
+    "notebooks": [(10, "JupyterLab"), (10, "Development environment monitoring")],
+    "training-jobs": [(11, "Training jobs")],
+    "real-time-services": [(12, "Real-time services")],
+    "batch-services": [(12, "Batch services")],
+    "edge-services": [(12, "Edge services")],
+    "datasets": [(13, "Dataset and data labeling")],
+    "auto-labeling": [(13, "Labeling data")],
+    "network-management": [(14, "Network management (New version)")],
+    "resource-pools": [(14, "Managing resource pools")],
+}
+# Seed rows a general function must not hold: the seed says only an administrator needs them.
+ADMIN_FUNCTIONS = {"global-configuration", "notebook-admin"}
+
+
+def _selected(selector, table: int, row: dict) -> bool:
+    return (table, row["scenario"]) == selector[:2] and (len(selector) == 2 or row["service"] == selector[2])
+
+
+def seed_function_rows(selectors) -> list[tuple]:
+    """The seed rows a function stands for, in the seed's order, each as (table, scenario, service, actions,
+    system policies, mandatory)."""
+    return [(t["table"], r["scenario"], r["service"], tuple(r["actions"]), tuple(r["system_policies"]), r["mandatory"])
+            for t in SEED["tables"] for r in t["rows"] if any(_selected(s, t["table"], r) for s in selectors)]
+
+
+def seed_function_actions(*functions: str, agency: bool = False) -> set[str]:
+    """Every action of the seed rows of `functions` (user rows, or agency rows)."""
+    table = AGENCY_FUNCTION_ROWS if agency else USER_FUNCTION_ROWS
+    return {a for f in functions for row in seed_function_rows(table.get(f, [])) for a in row[3]}
+
+
+def _entries(entries) -> list[tuple]:
+    return [(e.table, e.scenario, e.service, e.actions, e.system_policies, e.mandatory) for e in entries]
+
+
+@pytest.mark.parametrize("function", sorted(USER_FUNCTION_ROWS))
+def test_each_user_function_holds_its_seed_rows_in_order(function):
+    assert _entries(catalogue.USER_FUNCTIONS[function]) == seed_function_rows(USER_FUNCTION_ROWS[function])
+
+
+@pytest.mark.parametrize("function", sorted(AGENCY_FUNCTION_ROWS))
+def test_each_agency_function_holds_its_seed_rows_in_order(function):
+    assert _entries(catalogue.AGENCY_FUNCTIONS[function]) == seed_function_rows(AGENCY_FUNCTION_ROWS[function])
+
+
+def test_the_functions_are_exactly_those_and_cover_every_seed_row_once():
+    assert sorted(catalogue.USER_FUNCTIONS) == sorted(USER_FUNCTION_ROWS)
+    assert sorted(catalogue.AGENCY_FUNCTIONS) == sorted(AGENCY_FUNCTION_ROWS)
+    for table, kinds in ((USER_FUNCTION_ROWS, range(1, 10)), (AGENCY_FUNCTION_ROWS, range(10, 15))):
+        claimed = [row for selectors in table.values() for row in seed_function_rows(selectors)]
+        assert sorted(claimed) == sorted(seed_entry_rows(kinds))  # every row, and none twice
+
+
+def test_administrator_only_rows_stay_out_of_the_general_functions():
+    admin_rows = [r for t in SEED["tables"] for r in t["rows"] if "administrator" in " ".join(r["description"])]
+    assert {r["scenario"] for r in admin_rows} == {"Global configuration", "Viewing all Instances"}
+    notebooks = {a for acts in catalogue.user_actions(["notebooks"]).values() for a in acts}
+    assert "modelarts:notebook:listAllNotebooks" not in notebooks
+    assert notebooks == seed_function_actions("notebooks", "basic")
+    admin = {a for acts in catalogue.user_actions(["notebook-admin"], include_mandatory=False).values() for a in acts}
+    assert admin == seed_function_actions("notebook-admin") == {"modelarts:notebook:listAllNotebooks",
+                                                                 "iam:users:listUsers"}
+
+
 def test_user_tables_row_by_row_per_scenario_in_seed_order():
     assert catalogue_entry_rows(catalogue.USER_FUNCTIONS) == seed_entry_rows(range(1, 10))
 
@@ -113,7 +214,8 @@ def test_every_seed_action_is_reachable_through_the_public_functions():
 
 
 def test_system_policies_are_the_seeds_two_and_never_actions():
-    assert catalogue.user_system_policies(catalogue.function_keys()) == ["SFS Turbo FullAccess", "SWR Admin"]
+    seed_policies = sorted(p for t in SEED["tables"] for r in t["rows"] for p in r["system_policies"])
+    assert catalogue.user_system_policies(catalogue.function_keys()) == seed_policies
     in_seed = [(t["table"], r["scenario"], r["service"], p, r["actions"])
                for t in SEED["tables"] for r in t["rows"] for p in r["system_policies"]]
     assert in_seed == [(3, "Saving an image", "SWR", "SWR Admin", []),
@@ -140,9 +242,9 @@ def test_training_jobs_rendered_policies_hold_exactly_the_seed_actions():
 
 def test_training_jobs_agency_policy_snapshot():
     assert catalogue.agency_actions(["training-jobs"]) == sorted(seed_table(11))
+    actions = ",".join(f'"{a}"' for a in sorted(seed_table(11)))
     assert policy.render_policy(catalogue.agency_actions(["training-jobs"])) == (
-        '{"Version":"1.1","Statement":[{"Effect":"Allow","Action":'
-        '["obs:bucket:ListBucket","obs:object:GetObject","obs:object:PutObject"]}]}'
+        '{"Version":"1.1","Statement":[{"Effect":"Allow","Action":[' + actions + ']}]}'
     )
 
 
@@ -169,15 +271,18 @@ def test_every_entry_cites_a_table_and_scenario_and_actions_are_valid():
 
 
 def test_only_iam_tokens_assume_is_mandatory():
+    mandatory = [(t["table"], r["service"], a) for t in SEED["tables"] for r in t["rows"] if r["mandatory"]
+                 for a in r["actions"]]
+    assert mandatory == [(1, "IAM", "iam:tokens:assume")]
     assert catalogue.MANDATORY_FUNCTIONS == ("basic",)
-    assert catalogue.user_actions([]) == {"global": ["iam:tokens:assume"]}
+    assert catalogue.user_actions([]) == {"global": [a for *_, a in mandatory]}
     assert catalogue.user_actions([], include_mandatory=False) == {}
 
 
 def test_unknown_function_is_rejected_with_its_path():
-    with pytest.raises(ValueError, match=r"roles\[0\].functions\[1\]: unknown ModelArts function 'training'"):
+    with pytest.raises(ValueError, match=r"^roles\[0\].functions\[1\]: 'training' is not a ModelArts function \(expected one of: account-balance, "):
         catalogue.validate_functions(["notebooks", "training"], "roles[0].functions")
-    with pytest.raises(ValueError, match="expected a list"):
+    with pytest.raises(ValueError, match="^functions: expected a list of function keys, got the string 'notebooks'$"):
         catalogue.validate_functions("notebooks")
 
 
@@ -195,7 +300,7 @@ def test_render_is_canonical_and_deterministic():
 @pytest.mark.parametrize("bad", ["obs", "obs:bucket", "OBS:bucket:List", "obs:bucket:List Bucket", "obs::x",
                                  "obs:bucket:ListBucket:", "obs:bucket:x (note)"])
 def test_bad_actions_are_rejected(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"is not an IAM action of the form service:resource:action \(letters, "):
         policy.render_policies([bad])
 
 
@@ -234,5 +339,18 @@ def test_split_covers_every_action_once_within_limits(actions, max_chars):
 
 def test_policy_names_are_numbered_and_checked():
     assert policy.policy_names("ws-trainer-project-xa", 2) == ["ws-trainer-project-xa-1", "ws-trainer-project-xa-2"]
-    with pytest.raises(ValueError, match="custom policy name"):
+    with pytest.raises(ValueError, match="^custom policy name 'bad name-1': use letters, digits, '-' and '_', at most 128$"):
         policy.policy_names("bad name", 1)
+
+
+def test_docs_name_only_actions_the_seed_lists():
+    """docs/modelarts.md quotes IAM actions (e.g. the IEF spellings); each one it quotes is in the seed as written."""
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "modelarts.md").read_text(encoding="utf-8")
+    every = {a for t in SEED["tables"] for r in t["rows"] for a in r["actions"]}
+    components = r"modelarts:(?:agency|bundle|iam|network|storage):[A-Z][a-z]+"  # Pulumi type tokens, not actions
+    quoted = {a for a in re.findall(r"`([a-z]+:[A-Za-z*]+:[A-Za-z*]+)`", doc) if not re.fullmatch(components, a)}
+    typos = {c["seed"] for c in SEED["corrections"]} | {"ces:metricData:list"}
+    assert "ief:IEFInstance:get" in quoted and "ief:iefInstance:list" in quoted
+    assert quoted - typos <= every, sorted(quoted - typos - every)

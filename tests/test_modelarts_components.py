@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 from pulumi.runtime import rpc
 
-from components.huaweicloud.plan import catalogue, policy
+from components.huaweicloud.plan import policy
 from components.huaweicloud.resources.agency import AgencyArgs, ModelArtsAgency
 from components.huaweicloud.resources.bundle import ModelArtsWorkspace, WorkspaceArgs, validate_workspace
 from components.huaweicloud.resources.iam import Identity, IdentityArgs, MemberArgs, RoleArgs
@@ -23,6 +23,7 @@ from components.huaweicloud.resources.network import NetworkArgs
 from components.huaweicloud.resources.storage import BucketArgs, FileSystemArgs
 from offline.runtime import Invoke, RecordingMocks, Registration, run
 
+from test_modelarts_catalogue import seed_table
 from huawei_tokens import AGENCY, ASSIGNMENT, BUCKET, GET_ROLE, GROUP, MEMBERSHIP, ROLE, SECGROUP, SUBNET, TURBO, USER, VPC
 
 
@@ -148,8 +149,7 @@ def test_trainer_policies_hold_exactly_the_seed_actions_at_the_right_scope(mocks
 
     mocks.run(program)
     roles = mocks.of_type(ROLE)
-    expected = {a for actions in catalogue.user_actions(["training-jobs"], False).values() for a in actions}
-    assert _actions(roles) == expected
+    assert _actions(roles) == seed_table(4)  # training jobs: table 4, no mandatory row asked for
     by_type = {r.inputs["name"]: r.inputs["type"] for r in roles}
     assert by_type == {"vision-trainer-global-ax-1": "AX", "vision-trainer-obs-ax-1": "AX",
                        "vision-trainer-obs-xa-1": "XA", "vision-trainer-project-xa-1": "XA"}
@@ -234,7 +234,7 @@ def test_agency_gets_only_the_minimal_actions_of_the_selected_functions(mocks):
     [registered] = mocks.of_type(AGENCY)
     assert registered.inputs["delegated_service_name"] == "op_svc_modelarts"
     roles = mocks.of_type(ROLE)
-    assert _actions(roles) == {"obs:bucket:ListBucket", "obs:object:GetObject", "obs:object:PutObject"}
+    assert _actions(roles) == seed_table(11)  # training jobs' agency: table 11
     assert registered.inputs["domain_roles"] == ["vision-agency-obs-ax-1"]
     assert registered.inputs["project_roles"] == [{"project": "cn-north-4", "roles": ["vision-agency-obs-xa-1"]}]
 
@@ -246,7 +246,7 @@ def test_bundle_agency_covers_the_union_of_roles_and_no_full_set(mocks):
     mocks.run(program)
     [registered] = mocks.of_type(AGENCY)
     roles = [r for r in mocks.of_type(ROLE) if r.name.startswith("ws-agency-")]
-    assert _actions(roles) == set(catalogue.agency_actions(["notebooks", "training-jobs"]))
+    assert _actions(roles) == seed_table(10) | seed_table(11)  # notebooks (table 10) and training jobs (table 11)
     assert all(not name.startswith("ModelArts") and "Access" not in name
                for entry in registered.inputs["project_roles"] for name in entry["roles"])
 
@@ -263,20 +263,26 @@ def test_full_set_only_with_the_flag(mocks):
 
 
 def test_full_set_roles_without_flag_are_refused():
-    with pytest.raises(ValueError, match=r"workspace.agency.full_set_roles: set workspace.agency.use_full_set"):
+    with pytest.raises(ValueError, match=r"^workspace.agency.full_set_roles: are granted only with useFullSet: true \(broad "):
         validate_workspace(workspace_args(agency=AgencyArgs(name="a", functions=["training-jobs"],
                                                             project_name="cn-north-4",
                                                             full_set_roles=["OBS OperateAccess"])))
 
 
 @pytest.mark.parametrize("overrides, message", [
-    (dict(members=[MemberArgs("carol", ["admin"])]), r"workspace.members\[0\].roles\[0\]: unknown role 'admin'"),
-    (dict(roles=[RoleArgs("trainer", ["training"])]), r"workspace.roles\[0\].functions\[0\]: unknown ModelArts"),
-    (dict(network=None), r"workspace.file_systems: SFS Turbo needs workspace.network"),
-    (dict(buckets=[BucketArgs("data", "Bad_Bucket")]), r"workspace.buckets\[0\].name: 'Bad_Bucket'"),
-    (dict(network=NetworkArgs("v", subnet_cidr="10.0.0.0/24")), r"workspace.network.subnet_cidr"),
-    (dict(file_systems=[FileSystemArgs("fs", "vision-fs", 100, "cn-north-4a")]), r"file_systems\[0\].size: 100"),
-    (dict(members=[MemberArgs("bob", ["trainer"], existing_user_id="id", password="x")]), r"members\[0\]: password"),
+    (dict(members=[MemberArgs("carol", ["admin"])]),
+     r"workspace.members\[0\].roles\[0\]: 'admin' is not a role of this workspace \(expected one of: trainer, developer\)"),
+    (dict(roles=[RoleArgs("trainer", ["training"]), RoleArgs("developer", ["notebooks"])]),
+     r"workspace.roles\[0\].functions\[0\]: 'training' is not a ModelArts function"),
+    (dict(network=None), r"workspace.network: is required: SFS Turbo file systems live in the workspace's subnet"),
+    (dict(buckets=[BucketArgs("data", "Bad_Bucket")]),
+     r"^workspace.buckets\[0\].name: 'Bad_Bucket' is not an OBS bucket name \(3-63 lowercase letters, digits, "),
+    (dict(network=NetworkArgs("v", subnet_cidr="10.0.0.0/24")),
+     r"^workspace.network.subnet_cidr: '10.0.0.0/24' is not inside the VPC CIDR 192.168.0.0/16$"),
+    (dict(file_systems=[FileSystemArgs("fs", "vision-fs", 100, "cn-north-4a")]),
+     r"^workspace.file_systems\[0\].size: 100 is outside 500-32768 GB for STANDARD SFS Turbo$"),
+    (dict(members=[MemberArgs("bob", ["trainer"], existing_user_id="id", password="x")]),
+     r"^workspace.members\[0\]: password and email only apply to users created here, not to existing_user_id$"),
 ])
 def test_validation_names_the_config_path(overrides, message):
     with pytest.raises(ValueError, match=message):
@@ -284,7 +290,7 @@ def test_validation_names_the_config_path(overrides, message):
 
 
 def test_invalid_args_register_nothing(mocks):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^workspace.members\[0\].roles\[0\]: 'admin' is not a role of this workspace"):
         mocks.run(lambda: ModelArtsWorkspace("ws", workspace_args(members=[MemberArgs("carol", ["admin"])])))
     assert mocks.resources == [] and mocks.mocks.registered == []
 

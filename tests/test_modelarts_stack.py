@@ -12,8 +12,8 @@ from conftest import ROOT, stack_config
 from offline import preview
 from offline.runtime import Plan
 
-from components.huaweicloud.plan import catalogue, policy
-from test_modelarts_catalogue import seed_table
+from components.huaweicloud.plan import policy
+from test_modelarts_catalogue import seed_function_actions, seed_table
 
 from huawei_tokens import AGENCY, ASSIGNMENT, BUCKET, GROUP, MEMBERSHIP, ROLE, SUBNET, TURBO, USER, VPC
 from offline import tokens as T
@@ -92,9 +92,8 @@ def test_example_policies_are_assigned_at_the_configured_project_and_domain(exam
 
 def test_example_developer_holds_exactly_its_functions_actions(example):
     actions = _group_actions(example, "acme-ma-vision-developer")
-    expected = {a for acts in catalogue.user_actions(["notebooks", "notebook-storage-mount", "training-jobs"]).values()
-                for a in acts}
-    assert actions == expected
+    # Seed rows: table 3 "Lifecycle management..." and "Dynamically mounting storage", table 4, table 1 (mandatory).
+    assert actions == seed_function_actions("notebooks", "notebook-storage-mount", "training-jobs", "basic")
 
 
 def test_example_buckets_network_and_agency(example):
@@ -119,8 +118,8 @@ def test_example_buckets_network_and_agency(example):
     assert inp["projectRoles"][0]["project"] == "cn-north-4"
     granted = set(inp["domainRoles"]) | set(inp["projectRoles"][0]["roles"])
     docs = {r.plain_inputs()["name"]: r.plain_inputs()["policy"] for r in example.by_type(ROLE)}
-    assert {a for n in granted for a in policy.policy_actions(docs[n])} == set(
-        catalogue.agency_actions(["notebooks", "notebook-storage-mount", "training-jobs"]))
+    # Tables 10 (notebooks) and 11 (training jobs); dynamically mounting storage has no agency table.
+    assert {a for n in granted for a in policy.policy_actions(docs[n])} == seed_table(10) | seed_table(11)
 
 
 def test_example_outputs_keep_passwords_secret(example):
@@ -215,35 +214,48 @@ def test_roles_subset_and_existing_member_and_sfs_turbo(plan_for):
 
 
 BAD = [
-    (modelarts_config(ws(modules=["dsw"])), "workspaces[0].modules: unknown key"),
-    (modelarts_config(ws(functions=["training"])), "workspaces[0].functions[0]: 'training' is not a ModelArts function"),
+    (modelarts_config(ws(modules=["dsw"])), "workspaces[0].modules: unknown key (expected one of: name, description, "),
+    (modelarts_config(ws(functions=["training"])),
+     "workspaces[0].functions[0]: 'training' is not a ModelArts function (expected one of: account-balance, "),
     (modelarts_config(ws(roles=[{"key": "trainer", "functions": ["notebooks"]}])),
-     "workspaces[0].roles[0].functions[0]: 'notebooks' is not one of the workspace's functions"),
+     "workspaces[0].roles[0].functions[0]: 'notebooks' is not one of the workspace's functions (training-jobs)\n"),
     (modelarts_config(ws(members=[{"name": "alice", "roles": ["admin"]}])),
-     "workspaces[0].members[0].roles[0]: 'admin' is not a role of this workspace"),
+     "workspaces[0].members[0].roles[0]: 'admin' is not a role of this workspace (expected one of: trainer)\n"),
     (modelarts_config(ws(members=[{"name": "alice", "roles": ["trainer"], "existing": True}])),
-     "workspaces[0].members[0]: an existing user needs userId"),
+     "workspaces[0].members[0]: an existing user needs userId (IAM console > Users > the user's ID)\n"),
     (modelarts_config(ws(members=[{"name": "alice", "roles": ["trainer"], "displayName": "A"}])),
-     "workspaces[0].members[0].displayName: unknown key"),
+     "workspaces[0].members[0].displayName: unknown key (expected one of: name, roles, existing, userId, "),
     (modelarts_config(ws(fileSystems=[{"key": "shared", "capacity": 500, "zoneId": "cn-north-4a"}])),
-     "workspaces[0].network: is required"),
-    (modelarts_config(ws(fileSystems=[{"key": "shared", "capacity": 100, "zoneId": "cn-north-4a"}])),
-     "workspaces[0].fileSystems[0]: capacity 100 is outside 500-32768"),
+     "workspaces[0].network: is required: SFS Turbo file systems live in the workspace's subnet\n"),
+    (modelarts_config(ws(fileSystems=[{"key": "shared", "capacity": 100, "zoneId": "cn-north-4a"}],
+                         network={"cidr": "10.1.0.0/16", "subnet": {"cidr": "10.1.1.0/24"}})),
+     "workspaces[0].fileSystems[0].capacity: 100 is outside 500-32768 GB for STANDARD SFS Turbo\n"),
     (modelarts_config(ws(network={"cidr": "10.0.0.0/16", "subnet": {"cidr": "10.1.0.0/24"}})),
-     "workspaces[0].network.subnet.cidr: '10.1.0.0/24' is not inside the VPC CIDR 10.0.0.0/16"),
+     "workspaces[0].network.subnet.cidr: '10.1.0.0/24' is not inside the VPC CIDR 10.0.0.0/16\n"),
     (modelarts_config(ws(network={"cidr": "8.8.0.0/16", "subnet": {"cidr": "8.8.1.0/24"}})),
-     "workspaces[0].network.cidr: '8.8.0.0/16' VPC CIDR must lie in"),
-    (modelarts_config(ws(buckets=[{"key": "data", "name": "Bad_Name"}])), "workspaces[0].buckets[0].name: 'Bad_Name'"),
-    (modelarts_config(ws(agency={"useFullSet": True})), "workspaces[0].agency: useFullSet needs fullSetRoles"),
-    (modelarts_config(ws(), projectId="nope"), "projectId: 'nope' is not a Huawei Cloud id"),
-    (modelarts_config(ws(), **{"huaweicloud:region": "cn-hangzhou"}), "huaweicloud:region: 'cn-hangzhou' is not a Huawei"),
-    (modelarts_config(ws(), cloud="aws"), "cloud: 'aws' is not one of: alicloud, huaweicloud"),
-    (modelarts_config(ws(), **{"alicloud:region": "cn-hangzhou"}), "alicloud:region: unknown key"),
+     "workspaces[0].network.cidr: '8.8.0.0/16' VPC CIDR must lie in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 "
+     "with a mask of /24 or shorter\n"),
+    (modelarts_config(ws(buckets=[{"key": "data", "name": "Bad_Name"}])),
+     "workspaces[0].buckets[0].name: 'Bad_Name' (bucket name) is not an OBS bucket name (3-63 lowercase letters, "
+     "digits, '-', '.'; letter or digit at both ends; no '..', '.-', '-.'; not an IP)\n"),
+    (modelarts_config(ws(buckets=[{"key": "data", "name": "my-.bucket"}])),
+     "workspaces[0].buckets[0].name: 'my-.bucket' (bucket name) is not an OBS bucket name"),
+    (modelarts_config(ws(agency={"useFullSet": True})),
+     "workspaces[0].agency.useFullSet: needs fullSetRoles: the system policy names to grant\n"),
+    (modelarts_config(ws(), projectId="nope"), "projectId: 'nope' is not a Huawei Cloud id (32 lowercase hex characters)\n"),
+    (modelarts_config(ws(), **{"huaweicloud:region": "cn-hangzhou"}),
+     "huaweicloud:region: 'cn-hangzhou' is not a Huawei Cloud region id such as cn-north-4\n"),
+    (modelarts_config(ws(), cloud="aws"), "cloud: 'aws' is not one of: alicloud, huaweicloud\n"),
+    (modelarts_config(ws(), **{"alicloud:region": "cn-hangzhou"}), "alicloud:region: unknown key (expected one of: "),
     (modelarts_config(ws(name="x" * 24), namePrefix="acme-platform-ml"),
-     "workspaces[0].name: 'xxxxxxxxxxxxxxxxxxxxxxxx' namePrefix-name"),
-    (modelarts_config(ws(), ws(description="again")), "workspaces[1].name: 'team' workspace name is used twice"),
-    (modelarts_config(ws(), ws(name="other")), "workspaces[1].members[0].name: 'alice' IAM user names are account-wide"),
-    (modelarts_config(ws(), tags={"a=b": "c"}), "tags: tag key 'a=b' must be 1-128 characters"),
+     "workspaces[0].name: 'acme-platform-ml-xxxxxxxxxxxxxxxxxxxxxxxx' (namePrefix-name) is not a qualified name "
+     "(1-32 lowercase letters, digits or '-', starting with a letter)\n"),
+    (modelarts_config(ws(), ws(description="again")),
+     "workspaces[1].name: 'team' workspace name is used twice (first at workspaces[0].name)\n"),
+    (modelarts_config(ws(), ws(name="other")),
+     "workspaces[1].members[0].name: 'alice' IAM user names are account-wide and it is created at "
+     "workspaces[0].members[0]: list it here with existing: true and its userId\n"),
+    (modelarts_config(ws(), tags={"a=b": "c"}), "tags: tag key 'a=b' must be 1-128 characters without , * | / < > = \\\n"),
 ]
 
 
@@ -259,7 +271,7 @@ def test_bad_modelarts_stack_exits_2_with_one_line_naming_the_key(project_with, 
 def test_bad_config_registers_nothing(plan_for):
     from components.core.errors import ConfigError
 
-    with pytest.raises(ConfigError, match=r"^workspaces\[0\]\.functions\[0\]"):
+    with pytest.raises(ConfigError, match=r"^workspaces\[0\]\.functions\[0\]: 'nope' is not a ModelArts function \(expected"):
         plan_for(modelarts_config(ws(functions=["nope"])))
 
 

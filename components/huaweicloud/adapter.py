@@ -10,7 +10,8 @@ from typing import Any
 
 import pulumi
 
-from ..core.errors import ConfigError
+from ..core.errors import ConfigError, raise_all
+from . import rules
 from .contract import StackConfig, Workspace
 from .plan import catalogue
 from .resources.agency import AgencyArgs
@@ -43,7 +44,7 @@ def workspace_args(cfg: StackConfig, ws: Workspace) -> WorkspaceArgs:
             name=cfg.agency_name(ws),
             functions=sorted(ws.functions),
             project_name=cfg.region,
-            policy_prefix=f"{qualified}-agency",
+            policy_prefix=rules.agency_policy_prefix(qualified),
             delegated_service_name=ws.agency.delegated_service_name,
             duration=ws.agency.duration,
             use_full_set=ws.agency.use_full_set,
@@ -95,12 +96,14 @@ def _tagger(tags: dict[str, str]):
 
 def build(cfg: StackConfig) -> dict[str, Any]:
     """Register every resource of the ModelArts stack and return the stack outputs (secrets stay secret)."""
-    # Validate every bundle before anything is registered.
+    # Validate every bundle before anything is registered; every problem of every bundle, one line each.
+    problems: list[ConfigError] = []
     for wi, ws in enumerate(cfg.workspaces):
         try:
             validate_workspace(workspace_args(cfg, ws), f"workspaces[{wi}]")
         except ValueError as e:
-            raise ConfigError("", str(e)) from None
+            problems += [ConfigError("", line) for line in str(e).splitlines()]
+    raise_all(problems)
 
     outputs: dict[str, Any] = {"cloud": "huaweicloud", "workspaces": {}}
     initial_passwords: dict[str, Any] = {}

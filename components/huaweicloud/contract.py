@@ -14,22 +14,22 @@ The same shape as the PAI contract (`components.alicloud.contract`) wherever the
 - `workspaces[].agency`: the ModelArts agency's settings (minimal custom authorization by default).
 
 Two passes as for PAI: shape (pydantic; camelCase keys, unknown keys rejected) then meaning (cross-field rules).
-Every failure is the same one-line `ConfigError` (config path, bad value, rule).
+Every mistake is a one-line `ConfigError` (config path, bad value, rule), all of them at once. The rules of names and
+values are `rules.check_*` functions, which the components' `validate_*` call too; derived names are `rules`'.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from typing import Any, Literal, Mapping, Optional
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, field_validator, model_validator
 
 from ..core import naming
-from ..core.contract import Key, Model as _Model, one_line as _one_line, pattern as _pattern, unique as _unique
-from ..core.errors import ConfigError, fail as _fail
+from ..core.contract import Key, Model, errors_of, pattern, unique
+from ..core.errors import ConfigError, Problems, raise_all
+from . import rules
 from .plan import catalogue
-from .resources.storage import _is_ip
 
 CLOUD = "huaweicloud"
 
@@ -37,32 +37,23 @@ CLOUD = "huaweicloud"
 HW_ID_RE = r"[0-9a-f]{32}"
 HW_REGION_RE = r"[a-z]{2}(-[a-z]+)+-\d+"
 HW_REGION_RULE = "is not a Huawei Cloud region id such as cn-north-4"
-# An availability zone is its region plus a letter (cn-north-4a).
-HW_ZONE_RE = r"[a-z]{2}(-[a-z]+)+-\d+[a-z]"
-IAM_USER_RE = r"[A-Za-z_-][A-Za-z0-9_-]{0,31}"
-IAM_USER_RULE = "is not an IAM user name (1-32 letters, digits, '-' or '_', not starting with a digit)"
 EMAIL_RE = r"[^@\s]+@[^@\s]+\.[^@\s]+"
-# The bundle's name (<namePrefix>-<workspace>) prefixes groups, policies and the agency: at most 32 characters.
-MAX_QUALIFIED_NAME = 32
 # OBS bucket tags (the tightest of the taggable resources): at most 10 per bucket; key at most 128 characters,
 # value at most 255, neither containing , * | / < > = \ or control characters (OBS setBucketTagging constraints).
 OBS_MAX_TAGS = 10
 AUTO_TAG_KEYS = ("managed-by", "modelarts-workspace")
 MAX_USER_TAGS = OBS_MAX_TAGS - len(AUTO_TAG_KEYS)
 _TAG_FORBIDDEN = re.compile(r"[,*|/<>=\\\x00-\x1f]")
-# sfs.Turbo size for STANDARD and PERFORMANCE (pulumi_huaweicloud 0.0.12 docs): 500-32,768 GB.
-TURBO_SIZES = {"STANDARD": (500, 32768), "PERFORMANCE": (500, 32768)}
-PRIVATE_NETS = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
 
 
-def _cidr(v: str) -> ipaddress.IPv4Network:
-    try:
-        return ipaddress.IPv4Network(v, strict=True)
-    except ValueError:
-        raise ValueError("is not an IPv4 network in CIDR form with no host bits set (e.g. 192.168.0.0/16)") from None
+def _rule(check, value, *args):
+    """`value` if `check` accepts it (a `rules.check_*` function); its ValueError(rule) goes to pydantic."""
+    if value is not None:
+        check(value, *args)
+    return value
 
 
-class Role(_Model):
+class Role(Model):
     """A team role: one IAM user group whose custom policies grant exactly the seed's actions for its functions."""
 
     key: Key = Field(description="Stable role key (lowercase letters, digits, '-'), e.g. trainer.")
@@ -77,18 +68,16 @@ class Role(_Model):
         if v is not None:
             if not v:
                 raise ValueError("needs at least 1 function (or leave it out for all of the workspace's)")
-            _unique(v, "function")
+            unique(v, "function")
         return v
 
     @field_validator("description")
     @classmethod
     def _d(cls, v: Optional[str]) -> Optional[str]:
-        if v is not None and not 1 <= len(v) <= 255:
-            raise ValueError("group description must be 1-255 characters")
-        return v
+        return _rule(rules.check_group_description, v)
 
 
-class Member(_Model):
+class Member(Model):
     """A workspace member: an IAM user created here, or an existing one brought by id, and its role keys."""
 
     name: StrictStr = Field(description="IAM user name (1-32 letters, digits, '-', '_', not starting with a digit).")
@@ -102,25 +91,25 @@ class Member(_Model):
     @field_validator("name")
     @classmethod
     def _n(cls, v: str) -> str:
-        return _pattern(v, IAM_USER_RE, IAM_USER_RULE)
+        return _rule(rules.check_user_name, v)
 
     @field_validator("roles")
     @classmethod
     def _r(cls, v: list[str]) -> list[str]:
-        return _unique(v, "role")
+        return unique(v, "role")
 
     @field_validator("user_id")
     @classmethod
     def _u(cls, v: Optional[str]) -> Optional[str]:
         if v is not None:
-            _pattern(v, HW_ID_RE, "is not an IAM user id (32 lowercase hex characters)")
+            pattern(v, HW_ID_RE, "is not an IAM user id (32 lowercase hex characters)")
         return v
 
     @field_validator("email")
     @classmethod
     def _e(cls, v: Optional[str]) -> Optional[str]:
         if v is not None:
-            _pattern(v, EMAIL_RE, "is not an e-mail address")
+            pattern(v, EMAIL_RE, "is not an e-mail address")
         return v
 
     @model_validator(mode="after")
@@ -135,18 +124,18 @@ class Member(_Model):
         return self
 
     @property
-    def access_type(self) -> str:
+    def access_type(self) -> Literal["console", "programmatic", "default"]:
         if self.console_login and self.programmatic_access:
             return "default"
         return "programmatic" if self.programmatic_access else "console"
 
 
-class Bucket(_Model):
+class Bucket(Model):
     """An OBS bucket: private, server-side encrypted, versioned, protected."""
 
     key: Key = Field(description="Stable key: the logical name and the default physical-name suffix.")
     name: Optional[StrictStr] = Field(None, description="Physical bucket name; default <prefix>-<workspace>-<key>.")
-    storage_class: Literal["STANDARD", "WARM", "COLD"] = "STANDARD"
+    storage_class: rules.StorageClass = "STANDARD"
     encryption: Literal["KMS", "AES256"] = Field("KMS", description="KMS (default master key or kmsKeyId) or AES256.")
     kms_key_id: Optional[StrictStr] = None
     protect: StrictBool = Field(True, description="Protect from deletion (set false only to allow removal).")
@@ -158,12 +147,12 @@ class Bucket(_Model):
         return self
 
 
-class FileSystem(_Model):
+class FileSystem(Model):
     """An SFS Turbo file system in the workspace's subnet (needs `network`)."""
 
     key: Key
     name: Optional[StrictStr] = Field(None, description="Physical name; default <prefix>-<workspace>-<key>.")
-    share_type: Literal["STANDARD", "PERFORMANCE", "HPC", "HPC_CACHE"] = "STANDARD"
+    share_type: rules.ShareType = "STANDARD"
     capacity: StrictInt = Field(description="GB: 500-32768 for STANDARD and PERFORMANCE.")
     zone_id: StrictStr = Field(description="Availability zone of the region, e.g. cn-north-4a.")
     crypt_key_id: Optional[StrictStr] = Field(None, description="KMS key to encrypt the file system at rest.")
@@ -172,17 +161,10 @@ class FileSystem(_Model):
     @field_validator("zone_id")
     @classmethod
     def _z(cls, v: str) -> str:
-        return _pattern(v, HW_ZONE_RE, "is not an availability zone such as cn-north-4a")
-
-    @model_validator(mode="after")
-    def _size(self) -> "FileSystem":
-        low, high = TURBO_SIZES.get(self.share_type, (1, 10**9))
-        if not low <= self.capacity <= high:
-            raise ValueError(f"capacity {self.capacity} is outside {low}-{high} GB for {self.share_type} SFS Turbo")
-        return self
+        return _rule(rules.check_zone, v)
 
 
-class Subnet(_Model):
+class Subnet(Model):
     cidr: StrictStr = Field(description="Subnet CIDR inside the VPC CIDR (mask at most /28).")
     zone_id: Optional[StrictStr] = Field(None, description="Optional availability zone, e.g. cn-north-4a.")
     gateway_ip: Optional[StrictStr] = Field(None, description="Default: the subnet's first host address.")
@@ -190,19 +172,15 @@ class Subnet(_Model):
     @field_validator("cidr")
     @classmethod
     def _c(cls, v: str) -> str:
-        if _cidr(v).prefixlen > 28:
-            raise ValueError("subnet CIDR mask must be /28 or shorter")
-        return v
+        return _rule(rules.check_subnet_cidr, v)
 
     @field_validator("zone_id")
     @classmethod
     def _z(cls, v: Optional[str]) -> Optional[str]:
-        if v is not None:
-            _pattern(v, HW_ZONE_RE, "is not an availability zone such as cn-north-4a")
-        return v
+        return _rule(rules.check_zone, v)
 
 
-class Network(_Model):
+class Network(Model):
     """A new VPC with one subnet and a security group (`cidr` + `subnet`), or existing ids (all three)."""
 
     cidr: Optional[StrictStr] = Field(None, description="VPC CIDR in 10/8, 172.16/12 or 192.168/16, mask /24 or shorter.")
@@ -214,18 +192,12 @@ class Network(_Model):
     @field_validator("cidr")
     @classmethod
     def _c(cls, v: Optional[str]) -> Optional[str]:
-        if v is not None:
-            net = _cidr(v)
-            if not any(net.subnet_of(p) for p in PRIVATE_NETS) or net.prefixlen > 24:
-                raise ValueError("VPC CIDR must lie in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 with a mask of /24 or shorter")
-        return v
+        return _rule(rules.check_vpc_cidr, v)
 
     @field_validator("vpc_id", "subnet_id", "security_group_id")
     @classmethod
     def _ids(cls, v: Optional[str]) -> Optional[str]:
-        if v is not None:
-            _pattern(v, r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "is not a Huawei Cloud VPC resource id (a UUID)")
-        return v
+        return _rule(rules.check_vpc_resource_id, v)
 
     @model_validator(mode="after")
     def _kind(self) -> "Network":
@@ -233,8 +205,7 @@ class Network(_Model):
         if any(existing):
             if self.cidr or self.subnet:
                 raise ValueError("give either cidr + subnet (new VPC) or vpcId + subnetId + securityGroupId (existing), not both")
-            if not all(existing):
-                raise ValueError("vpcId, subnetId and securityGroupId go together: give all three")
+            rules.check_existing_network(existing)
         elif not (self.cidr and self.subnet):
             raise ValueError("give cidr + subnet (new VPC) or vpcId + subnetId + securityGroupId (existing)")
         return self
@@ -244,7 +215,7 @@ class Network(_Model):
         return self.vpc_id is None
 
 
-class Agency(_Model):
+class Agency(Model):
     """The ModelArts agency: minimal custom authorization (tables 10-14) for the workspace's functions."""
 
     create: StrictBool = Field(True, description="Create the agency (when the functions need agency actions).")
@@ -257,27 +228,15 @@ class Agency(_Model):
     @field_validator("name")
     @classmethod
     def _n(cls, v: Optional[str]) -> Optional[str]:
-        if v is not None:
-            _pattern(v, r"[A-Za-z0-9_-]{1,64}", "is not an agency name (1-64 letters, digits, '-', '_')")
-        return v
+        return _rule(rules.check_agency_name, v)
 
     @field_validator("duration")
     @classmethod
     def _d(cls, v: str) -> str:
-        if not (v in ("FOREVER", "ONEDAY") or v.isdigit()):
-            raise ValueError("must be FOREVER, ONEDAY or a number of days")
-        return v
-
-    @model_validator(mode="after")
-    def _full(self) -> "Agency":
-        if self.full_set_roles and not self.use_full_set:
-            raise ValueError("fullSetRoles needs useFullSet: true (broad one-click permissions are opt-in)")
-        if self.use_full_set and not self.full_set_roles:
-            raise ValueError("useFullSet needs fullSetRoles: the system policy names to grant")
-        return self
+        return _rule(rules.check_agency_duration, v)
 
 
-class Workspace(_Model):
+class Workspace(Model):
     """One team's ModelArts workspace: its functions, roles, members, storage, network and agency."""
 
     name: Key = Field(description="Workspace key (lowercase letters, digits, '-'): names groups, buckets...")
@@ -300,13 +259,13 @@ class Workspace(_Model):
     @field_validator("functions")
     @classmethod
     def _f(cls, v: list[str]) -> list[str]:
-        return _unique(v, "function")
+        return unique(v, "function")
 
     def role_functions(self, role: Role) -> list[str]:
         return sorted(role.functions if role.functions is not None else self.functions)
 
 
-class StackConfig(_Model):
+class StackConfig(Model):
     """A whole ModelArts stack: Huawei account settings shared by every workspace, and the workspaces."""
 
     cloud: Literal["huaweicloud"] = Field(description="The cloud of this stack.")
@@ -320,17 +279,17 @@ class StackConfig(_Model):
     @field_validator("region")
     @classmethod
     def _r(cls, v: str) -> str:
-        return _pattern(v, HW_REGION_RE, HW_REGION_RULE)
+        return pattern(v, HW_REGION_RE, HW_REGION_RULE)
 
     @field_validator("project_id", "domain_id")
     @classmethod
     def _ids(cls, v: str) -> str:
-        return _pattern(v, HW_ID_RE, "is not a Huawei Cloud id (32 lowercase hex characters)")
+        return pattern(v, HW_ID_RE, "is not a Huawei Cloud id (32 lowercase hex characters)")
 
     @field_validator("name_prefix")
     @classmethod
     def _p(cls, v: str) -> str:
-        return _pattern(v, naming.PREFIX_RE, naming.PREFIX_RULE)
+        return pattern(v, naming.PREFIX_RE, naming.PREFIX_RULE)
 
     @field_validator("tags")
     @classmethod
@@ -345,20 +304,20 @@ class StackConfig(_Model):
                 raise ValueError(f"tag key {key!r} is set by the project")
         return v
 
-    # --- derived names (one place, used by validation and by the builder) ---
+    # --- derived names (`rules`: one place, used by the meaning checks and by the adapter) ---
 
     def qualified(self, ws: Workspace) -> str:
         """The bundle's name: prefix of groups, custom policies and the default agency name."""
-        return f"{self.name_prefix}-{ws.name}"
+        return rules.qualified_name(self.name_prefix, ws.name)
 
     def bucket_name(self, ws: Workspace, b: Bucket) -> str:
-        return b.name or f"{self.name_prefix}-{ws.name}-{b.key}"
+        return rules.bucket_name(self.qualified(ws), b.key, b.name)
 
     def file_system_name(self, ws: Workspace, fs: FileSystem) -> str:
-        return fs.name or f"{self.name_prefix}-{ws.name}-{fs.key}"
+        return rules.file_system_name(self.qualified(ws), fs.key, fs.name)
 
     def agency_name(self, ws: Workspace) -> str:
-        return ws.agency.name or f"{self.qualified(ws)}-agency"
+        return rules.agency_name(self.qualified(ws), ws.agency.name)
 
     def tags_for(self, ws: Workspace) -> dict[str, str]:
         return {**dict(sorted(self.tags.items())), "managed-by": "pai-platform", "modelarts-workspace": ws.name}
@@ -366,104 +325,163 @@ class StackConfig(_Model):
 
 # --- meaning ------------------------------------------------------------------------------------------------------
 
-_BUCKET_RE = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
-_TURBO_RE = r"[A-Za-z][A-Za-z0-9_-]{3,63}"
+
+def _check(out: Problems, path: str, value: Any, check, *args, shown: Any = ..., prefix: str = "") -> bool:
+    """Add `path: value rule` when `check` (a `rules.check_*` function) refuses `value`; whether it accepted it."""
+    try:
+        check(value, *args)
+    except ValueError as e:
+        out.add(path, value if shown is ... else shown, f"{prefix}{e}")
+        return False
+    return True
 
 
-def _check_meaning(cfg: StackConfig) -> None:
+def _check_meaning(cfg: StackConfig) -> list[ConfigError]:
+    """Rules across fields, workspaces and the stack; every mistake found, none raised. One mistake, one line: a
+    repeated key's derived names are not judged again."""
+    out = Problems()
     seen_ws: dict[str, str] = {}
     seen_buckets: dict[str, str] = {}
     created_users: dict[str, str] = {}
     for wi, ws in enumerate(cfg.workspaces):
         wp = f"workspaces[{wi}]"
-        if ws.name in seen_ws:
-            _fail(f"{wp}.name", ws.name, f"workspace name is used twice (first at {seen_ws[ws.name]})")
+        if ws.name in seen_ws:  # its derived names collide too: one mistake, one line
+            out.first(seen_ws, ws.name, f"{wp}.name", ws.name, "workspace name is used twice")
+            continue
         seen_ws[ws.name] = f"{wp}.name"
         qualified = cfg.qualified(ws)
-        if len(qualified) > MAX_QUALIFIED_NAME:
-            _fail(f"{wp}.name", ws.name, f"namePrefix-name {qualified!r} is longer than {MAX_QUALIFIED_NAME} characters")
+        _check(out, f"{wp}.name", qualified, rules.check_qualified_name, prefix="(namePrefix-name) ")
+        known = True
         for fi, f in enumerate(ws.functions):
-            if f not in catalogue.USER_FUNCTIONS:
-                _fail(f"{wp}.functions[{fi}]", f, f"is not a ModelArts function (expected one of: {', '.join(catalogue.function_keys())})")
-        role_keys: list[str] = []
-        for ri, role in enumerate(ws.roles):
-            rp = f"{wp}.roles[{ri}]"
-            if role.key in role_keys:
-                _fail(f"{rp}.key", role.key, "role key is used twice in this workspace")
-            role_keys.append(role.key)
-            for fi, f in enumerate(role.functions or []):
-                if f not in ws.functions:
-                    _fail(f"{rp}.functions[{fi}]", f, f"is not one of the workspace's functions ({', '.join(ws.functions)})")
-        names: list[str] = []
-        for mi, m in enumerate(ws.members):
-            mp = f"{wp}.members[{mi}]"
-            if m.name.lower() in names:
-                _fail(f"{mp}.name", m.name, "user is listed twice in this workspace (IAM user names ignore case)")
-            names.append(m.name.lower())
-            for ri, r in enumerate(m.roles):
-                if r not in role_keys:
-                    _fail(f"{mp}.roles[{ri}]", r, f"is not a role of this workspace (expected one of: {', '.join(role_keys)})")
-            if not m.existing:
-                if m.name.lower() in created_users:
-                    _fail(f"{mp}.name", m.name, f"IAM user names are account-wide and it is created at {created_users[m.name.lower()]}: "
-                          "list it here with existing: true and its userId")
-                created_users[m.name.lower()] = mp
-        for bi, b in enumerate(ws.buckets):
-            bp = f"{wp}.buckets[{bi}]"
-            if any(o.key == b.key for o in ws.buckets[:bi]):
-                _fail(f"{bp}.key", b.key, "bucket key is used twice in this workspace")
-            physical = cfg.bucket_name(ws, b)
-            where = f"{bp}.name" if b.name else f"{bp}.key"
-            if not re.fullmatch(_BUCKET_RE, physical) or ".." in physical or _is_ip(physical):
-                _fail(where, physical, "(bucket name) is not an OBS bucket name (3-63 lowercase letters, digits, '-' or '.', "
-                      "starting and ending with a letter or digit, not an IP address)")
-            if physical in seen_buckets:
-                _fail(where, physical, f"bucket name is used twice (first at {seen_buckets[physical]})")
-            seen_buckets[physical] = where
-        for fi, fs in enumerate(ws.file_systems):
-            fp = f"{wp}.fileSystems[{fi}]"
-            if any(o.key == fs.key for o in ws.file_systems[:fi]):
-                _fail(f"{fp}.key", fs.key, "file system key is used twice in this workspace")
-            physical = cfg.file_system_name(ws, fs)
-            if not re.fullmatch(_TURBO_RE, physical):
-                _fail(f"{fp}.name" if fs.name else f"{fp}.key", physical,
-                      "(file system name) must be 4-64 letters, digits, '-' or '_', starting with a letter")
-            if not fs.zone_id.startswith(cfg.region):
-                _fail(f"{fp}.zoneId", fs.zone_id, f"is not a zone of region {cfg.region}")
-        if ws.file_systems and ws.network is None:
-            _fail(f"{wp}.network", None, "is required: SFS Turbo file systems live in the workspace's subnet")
-        net = ws.network
-        if net is not None and net.is_new:
-            assert net.cidr is not None and net.subnet is not None
-            vpc, sub = ipaddress.IPv4Network(net.cidr), ipaddress.IPv4Network(net.subnet.cidr)
-            if not sub.subnet_of(vpc):
-                _fail(f"{wp}.network.subnet.cidr", net.subnet.cidr, f"is not inside the VPC CIDR {net.cidr}")
-            if net.subnet.zone_id and not net.subnet.zone_id.startswith(cfg.region):
-                _fail(f"{wp}.network.subnet.zoneId", net.subnet.zone_id, f"is not a zone of region {cfg.region}")
-            if net.subnet.gateway_ip is not None:
-                try:
-                    gateway = ipaddress.ip_address(net.subnet.gateway_ip)
-                except ValueError:
-                    _fail(f"{wp}.network.subnet.gatewayIp", net.subnet.gateway_ip, "is not an IP address")
-                if gateway not in sub:
-                    _fail(f"{wp}.network.subnet.gatewayIp", net.subnet.gateway_ip, f"is outside {net.subnet.cidr}")
-        ag = ws.agency
-        if ag.create and not ag.use_full_set and ag.name is not None and not catalogue.agency_actions(ws.functions):
-            _fail(f"{wp}.agency.name", ag.name, "no selected function needs agency actions (tables 10-14 cover: "
-                  f"{', '.join(catalogue.agency_function_keys())}); drop the agency settings or set create: false")
+            known &= _check(out, f"{wp}.functions[{fi}]", f, rules.check_function)
+        role_keys = _check_roles(out, ws, wp)
+        _check_members(out, ws, wp, role_keys, created_users)
+        _check_storage(out, cfg, ws, wp, seen_buckets)
+        _check_network(out, cfg, ws, wp)
+        _check_agency(out, ws, wp, known)
+    return out.errors
+
+
+def _check_roles(out: Problems, ws: Workspace, wp: str) -> list[str]:
+    role_keys: list[str] = []
+    for ri, role in enumerate(ws.roles):
+        rp = f"{wp}.roles[{ri}]"
+        if role.key in role_keys:
+            out.add(f"{rp}.key", role.key, rules.duplicate("role key"))
+            continue
+        role_keys.append(role.key)
+        for fi, f in enumerate(role.functions or []):
+            if f not in ws.functions:
+                out.add(f"{rp}.functions[{fi}]", f, f"is not one of the workspace's functions ({', '.join(ws.functions)})")
+    return role_keys
+
+
+def _check_members(out: Problems, ws: Workspace, wp: str, role_keys: list[str], created_users: dict[str, str]) -> None:
+    names: list[str] = []
+    for mi, m in enumerate(ws.members):
+        mp = f"{wp}.members[{mi}]"
+        for ri, r in enumerate(m.roles):
+            _check(out, f"{mp}.roles[{ri}]", r, rules.check_role_of_workspace, role_keys)
+        user = rules.user_key(m.name)
+        if user in names:
+            out.add(f"{mp}.name", m.name, rules.DUPLICATE_USER)
+            continue
+        names.append(user)
+        if not m.existing:
+            if user in created_users:
+                out.add(f"{mp}.name", m.name, f"IAM user names are account-wide and it is created at {created_users[user]}: "
+                        "list it here with existing: true and its userId")
+            else:
+                created_users[user] = mp
+
+
+def _check_storage(out: Problems, cfg: StackConfig, ws: Workspace, wp: str, seen_buckets: dict[str, str]) -> None:
+    for bi, b in enumerate(ws.buckets):
+        bp = f"{wp}.buckets[{bi}]"
+        if any(o.key == b.key for o in ws.buckets[:bi]):
+            out.add(f"{bp}.key", b.key, rules.duplicate("bucket key"))
+            continue  # its derived name is a duplicate too: one mistake, one line
+        physical = cfg.bucket_name(ws, b)
+        where = f"{bp}.name" if b.name else f"{bp}.key"
+        if _check(out, where, physical, rules.check_bucket_name, prefix="(bucket name) "):
+            out.first(seen_buckets, physical, where, physical, "bucket name is used twice")
+    for fi, fs in enumerate(ws.file_systems):
+        fp = f"{wp}.fileSystems[{fi}]"
+        _check(out, f"{fp}.capacity", fs.capacity, rules.check_file_system_size, fs.share_type)
+        _check(out, f"{fp}.zoneId", fs.zone_id, rules.check_zone_in_region, cfg.region)
+        if any(o.key == fs.key for o in ws.file_systems[:fi]):
+            out.add(f"{fp}.key", fs.key, rules.duplicate("file system key"))
+            continue  # its derived name is a duplicate too
+        _check(out, f"{fp}.name" if fs.name else f"{fp}.key", cfg.file_system_name(ws, fs), rules.check_file_system_name,
+               prefix="(file system name) ")
+    if ws.file_systems and ws.network is None:
+        out.add(f"{wp}.network", None, rules.FILE_SYSTEMS_NEED_NETWORK)
+
+
+def _check_network(out: Problems, cfg: StackConfig, ws: Workspace, wp: str) -> None:
+    net = ws.network
+    if net is None or not net.is_new:
+        return
+    assert net.cidr is not None and net.subnet is not None
+    sp = f"{wp}.network.subnet"
+    _check(out, f"{sp}.cidr", net.subnet.cidr, rules.check_subnet_in_vpc, net.cidr)
+    if net.subnet.zone_id:
+        _check(out, f"{sp}.zoneId", net.subnet.zone_id, rules.check_zone_in_region, cfg.region)
+    if net.subnet.gateway_ip is not None:
+        _check(out, f"{sp}.gatewayIp", net.subnet.gateway_ip, rules.check_gateway, net.subnet.cidr)
+
+
+def _check_agency(out: Problems, ws: Workspace, wp: str, functions_known: bool) -> None:
+    ag = ws.agency
+    ap = f"{wp}.agency"
+    _check(out, f"{ap}.fullSetRoles", ag.full_set_roles, rules.check_full_set_roles, ag.use_full_set, shown=None)
+    _check(out, f"{ap}.useFullSet", ag.use_full_set, rules.check_use_full_set, ag.full_set_roles, shown=None)
+    if functions_known and ag.create and not ag.use_full_set and ag.name is not None:
+        try:
+            rules.check_agency_functions(ws.functions)
+        except ValueError as e:
+            out.add(f"{ap}.name", ag.name, f"{e}; drop the agency settings or set create: false")
+
+
+# --- errors -------------------------------------------------------------------------------------------------------
 
 
 def load(raw: Mapping[str, Any]) -> StackConfig:
-    """Validate a raw ModelArts config mapping (camelCase keys, `huaweicloud:region`). Raises ConfigError only."""
+    """Validate a raw ModelArts config mapping (camelCase keys, `huaweicloud:region`). Raises ConfigError only: every
+    mistake at once, one line each."""
     if not isinstance(raw, Mapping):
         raise ConfigError("", "the stack config must be a mapping")
     try:
         cfg = StackConfig.model_validate(dict(raw))
     except ValidationError as e:
-        raise _one_line(e.errors()[0]) from None
-    except ConfigError:
-        raise
+        raise_all(errors_of(e) + _meaning_of_valid_workspaces(raw, e))
+        raise AssertionError("unreachable: a ValidationError holds at least one error") from None
     except (TypeError, ValueError) as e:  # defensive: never a traceback for user input
         raise ConfigError("", f"invalid stack config ({e})") from None
-    _check_meaning(cfg)
+    raise_all(_check_meaning(cfg))
     return cfg
+
+
+def _meaning_of_valid_workspaces(raw: Mapping[str, Any], e: ValidationError) -> list[ConfigError]:
+    """When only some workspaces are malformed, the others still get the meaning checks, so one run shows both
+    kinds of mistakes. Paths are numbered as in the stack file. (The same as the PAI contract's.)"""
+    bad: set[int] = set()
+    for err in e.errors():
+        loc = tuple(err["loc"])
+        if len(loc) >= 2 and loc[0] == "workspaces" and isinstance(loc[1], int):
+            bad.add(loc[1])
+        else:
+            return []  # the region, the prefix, the tags or the list itself is wrong: judge nothing more
+    given = raw.get("workspaces")
+    keep = [i for i in range(len(given)) if i not in bad] if isinstance(given, list) else []
+    if not keep:
+        return []
+    try:
+        partial = StackConfig.model_validate({**dict(raw), "workspaces": [given[i] for i in keep]})
+    except ValidationError:
+        return []
+
+    def renumber(text: str) -> str:
+        return re.sub(r"workspaces\[(\d+)\]", lambda m: f"workspaces[{keep[int(m.group(1))]}]", text)
+
+    return [ConfigError(renumber(x.path), renumber(x.message)) for x in _check_meaning(partial)]

@@ -427,19 +427,25 @@ def agency_function_keys() -> tuple[str, ...]:
     return tuple(sorted(AGENCY_FUNCTIONS))
 
 
+def check_function(key: str) -> None:
+    """Raise ``ValueError(rule)`` unless ``key`` is a function key (the rule the contract and components share)."""
+    if not isinstance(key, str) or key not in USER_FUNCTIONS:
+        raise ValueError(f"is not a ModelArts function (expected one of: {', '.join(function_keys())})")
+
+
 def validate_functions(functions: Iterable[str], path: str = "functions") -> tuple[str, ...]:
     """Return the selection, sorted and de-duplicated, or raise ``ValueError`` naming the bad key.
 
-    ``path`` is the config path used in the message, e.g. ``workspaces[0].roles.trainer.functions``.
+    ``path`` is the config path used in the message, e.g. ``workspaces[0].roles[1].functions``.
     """
     if isinstance(functions, str):
         raise ValueError(f"{path}: expected a list of function keys, got the string {functions!r}")
     selected = tuple(functions)
     for index, key in enumerate(selected):
-        if key not in USER_FUNCTIONS:
-            raise ValueError(
-                f"{path}[{index}]: unknown ModelArts function {key!r}; allowed: {', '.join(function_keys())}"
-            )
+        try:
+            check_function(key)
+        except ValueError as e:
+            raise ValueError(f"{path}[{index}]: {key!r} {e}") from None
     return tuple(sorted(set(selected)))
 
 

@@ -11,17 +11,15 @@ pulumi-huaweicloud 0.0.12: it is a manual step, see docs/modelarts.md.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_huaweicloud as huaweicloud
 
+from .. import rules
 from ..plan import catalogue, policy
-
-# Agency names: 1-64 characters (pulumi_huaweicloud 0.0.12, iam.Agency `name`).
-_AGENCY_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+from .checks import Refusals
 
 #: Delegated service for a cloud-service agency. Huawei names services ``op_svc_<service>`` (seen for
 #: op_svc_ecs, op_svc_cce, op_svc_obs, op_svc_cff, op_svc_eps in public configurations); ``op_svc_modelarts``
@@ -35,9 +33,11 @@ class AgencyArgs:
     """Inputs of :class:`ModelArtsAgency`."""
 
     name: str
-    """Agency name (1-64 letters, digits, '-', '_'). ModelArts' own API names agencies ``ma_agency[_suffix]``."""
+    """Agency name (``rules.check_agency_name``: 1-64 letters, digits, '-', '_'); the adapter derives it with
+    ``rules.agency_name``. ModelArts' own API names agencies ``ma_agency[_suffix]``."""
     functions: Sequence[str]
-    """Catalogue function keys; the agency gets the tables 10-14 actions of these and nothing else."""
+    """Catalogue function keys (``rules.check_function``); the agency gets the tables 10-14 actions of these and
+    nothing else. Without ``use_full_set``, at least one of them must have agency actions."""
     project_name: str
     """Region project **name** (e.g. ``cn-north-4``): the agency's project roles are granted by project name."""
     policy_prefix: Optional[str] = None
@@ -45,34 +45,41 @@ class AgencyArgs:
     delegated_service_name: str = DEFAULT_DELEGATED_SERVICE
     """Cloud service the agency is delegated to (see ``DEFAULT_DELEGATED_SERVICE``)."""
     duration: str = "FOREVER"
-    """Validity: ``FOREVER``, ``ONEDAY`` or a number of days."""
+    """Validity (``rules.check_agency_duration``): ``FOREVER``, ``ONEDAY`` or a number of days such as ``"20"``
+    (a string: the provider takes days as text, so this is no ``Literal``)."""
     use_full_set: bool = False
     """Grant ``full_set_roles`` (one-click style, broad) in addition to the minimal custom policies."""
     full_set_roles: Sequence[str] = field(default_factory=list)
     """System policy names for ``use_full_set``, e.g. ``["ModelArts CommonOperation", "OBS OperateAccess"]``."""
     description: str = "ModelArts agency with minimal custom authorization (generated)"
-    """Agency description (no '@#$%^&*<>\\')."""
+    """Agency description (``rules.check_agency_description``: at most 255 characters, none of @#$%^&*<>\\)."""
 
 
 def validate_agency(args: AgencyArgs, path: str = "agency") -> None:
-    """Raise ``ValueError`` naming the config path of the first problem."""
-    if not _AGENCY_NAME.match(args.name or ""):
-        raise ValueError(f"{path}.name: {args.name!r} must be 1-64 letters, digits, '-', '_'")
-    catalogue.validate_functions(args.functions, f"{path}.functions")
+    """Raise one ``ValueError`` naming the config path and rule of every problem (see ``checks.Refusals``)."""
+    out = Refusals()
+    check_agency(out, args, path)
+    out.done()
+
+
+def check_agency(out: Refusals, args: AgencyArgs, path: str) -> None:
+    """Add every problem of ``args`` to ``out``; the one place :class:`ModelArtsAgency` checks its arguments."""
+    out.check(f"{path}.name", args.name, rules.check_agency_name)
+    known = not isinstance(args.functions, str)
+    if not known:
+        out.add(f"{path}.functions", args.functions, "is not a list of function keys")
+    else:
+        for i, f in enumerate(args.functions):
+            known &= out.check(f"{path}.functions[{i}]", f, rules.check_function)
     if not args.project_name:
-        raise ValueError(f"{path}.project_name: the region project name (e.g. cn-north-4) is required")
-    if args.full_set_roles and not args.use_full_set:
-        raise ValueError(f"{path}.full_set_roles: set {path}.use_full_set: true to grant broad system policies, "
-                         "or remove them")
-    if args.use_full_set and not args.full_set_roles:
-        raise ValueError(f"{path}.full_set_roles: use_full_set needs the system policy names to grant")
-    if not (args.duration in ("FOREVER", "ONEDAY") or args.duration.isdigit()):
-        raise ValueError(f"{path}.duration: {args.duration!r}; allowed: FOREVER, ONEDAY or a number of days")
-    if re.search(r"[@#$%^&*<>\\]", args.description):
-        raise ValueError(f"{path}.description: must not contain any of @#$%^&*<>\\")
-    if not args.use_full_set and not catalogue.agency_actions(args.functions):
-        raise ValueError(f"{path}.functions: none of {sorted(args.functions)} has agency actions "
-                         f"(tables 10-14 cover: {', '.join(catalogue.agency_function_keys())})")
+        out.add(f"{path}.project_name", None, "is required: the region project name, e.g. cn-north-4")
+    out.check(f"{path}.full_set_roles", args.full_set_roles, rules.check_full_set_roles, args.use_full_set,
+              shown=None)
+    out.check(f"{path}.use_full_set", args.use_full_set, rules.check_use_full_set, args.full_set_roles, shown=None)
+    out.check(f"{path}.duration", args.duration, rules.check_agency_duration)
+    out.check(f"{path}.description", args.description, rules.check_agency_description)
+    if known and not args.use_full_set:
+        out.check(f"{path}.functions", list(args.functions), rules.check_agency_functions)
 
 
 def plan_agency_policies(prefix: str, functions: Sequence[str]) -> list[tuple[str, str, str, str]]:

@@ -6,19 +6,18 @@ agency's registration in ModelArts have no resource in pulumi-huaweicloud 0.0.12
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence
 
 import pulumi
 
+from .. import rules
 from ..plan import catalogue
-from .agency import AgencyArgs, ModelArtsAgency, validate_agency
-from .iam import Identity, IdentityArgs, MemberArgs, RoleArgs, validate_identity
-from .network import Network, NetworkArgs, validate_network
-from .storage import BucketArgs, FileSystemArgs, Storage, StorageArgs, validate_storage
-
-_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+from .agency import AgencyArgs, ModelArtsAgency, check_agency
+from .checks import Refusals
+from .iam import Identity, IdentityArgs, MemberArgs, RoleArgs, check_identity
+from .network import Network, NetworkArgs, check_network
+from .storage import BucketArgs, FileSystemArgs, Storage, StorageArgs, check_storage
 
 
 @dataclass
@@ -26,7 +25,9 @@ class WorkspaceArgs:
     """Everything one ModelArts workspace needs on Huawei Cloud."""
 
     name: str
-    """Workspace key (lowercase letters, digits, '-'): prefix of physical and logical names."""
+    """The workspace's qualified name (``rules.qualified_name``: ``<namePrefix>-<workspace>``; checked by
+    ``rules.check_qualified_name``, 1-32 lowercase letters, digits, '-'): prefix of its groups, policies, network
+    and default agency name."""
     project_name: str
     """Region project name, e.g. ``cn-north-4`` (the agency's project roles are granted by name)."""
     project_id: pulumi.Input[str]
@@ -34,7 +35,7 @@ class WorkspaceArgs:
     domain_id: pulumi.Input[str]
     """Account (domain) id: global-scope policies are assigned to it."""
     roles: Sequence[RoleArgs]
-    """Roles, each with its ModelArts functions; one user group each."""
+    """Roles, each with its ModelArts functions; one user group each (at least one)."""
     members: Sequence[MemberArgs] = field(default_factory=list)
     """Members and their roles."""
     buckets: Sequence[BucketArgs] = field(default_factory=list)
@@ -46,7 +47,8 @@ class WorkspaceArgs:
     create_agency: bool = True
     """Create the ModelArts agency with minimal custom authorization."""
     agency: Optional[AgencyArgs] = None
-    """Agency settings; by default named ``<name>-modelarts-agency`` with the union of the roles' functions."""
+    """Agency settings; by default named ``rules.agency_name(name)`` (``<name>-agency``) with the union of the
+    roles' functions, and none when those functions have no agency actions."""
     include_mandatory: bool = True
     """Add the seed's mandatory user actions (table 1) to every role."""
 
@@ -60,25 +62,31 @@ def resolved_agency(args: WorkspaceArgs) -> Optional[AgencyArgs]:
     functions = sorted({f for role in args.roles for f in role.functions})
     if not catalogue.agency_actions(functions):
         return None
-    return AgencyArgs(name=f"{args.name}-modelarts-agency", functions=functions, project_name=args.project_name)
+    return AgencyArgs(name=rules.agency_name(args.name), functions=functions, project_name=args.project_name,
+                      policy_prefix=rules.agency_policy_prefix(args.name))
 
 
 def validate_workspace(args: WorkspaceArgs, path: str = "workspace") -> None:
-    """Validate every part; raise ``ValueError`` naming the config path of the first problem."""
-    if not _NAME.match(args.name or ""):
-        raise ValueError(f"{path}.name: {args.name!r} must be lowercase letters, digits, '-', letter first "
-                         "(at most 32)")
+    """Validate every part in one place; raise one ``ValueError`` naming the config path and rule of every problem
+    (one line each, sorted by path; see ``checks.Refusals``)."""
+    out = Refusals()
+    out.check(f"{path}.name", args.name, rules.check_qualified_name)
     if not args.project_name:
-        raise ValueError(f"{path}.project_name: required, e.g. cn-north-4")
-    validate_identity(_identity_args(args), path)
+        out.add(f"{path}.project_name", None, "is required: the region project name, e.g. cn-north-4")
+    check_identity(out, _identity_args(args), path, check_prefix=False)
     if args.network is not None:
-        validate_network(args.network, f"{path}.network")
-    if args.file_systems and args.network is None:
-        raise ValueError(f"{path}.file_systems: SFS Turbo needs {path}.network")
-    validate_storage(StorageArgs(buckets=args.buckets, file_systems=args.file_systems), path, check_network=False)
-    agency = resolved_agency(args)
-    if agency is not None:
-        validate_agency(agency, f"{path}.agency")
+        check_network(out, args.network, f"{path}.network")
+    elif args.file_systems:
+        out.add(f"{path}.network", None, rules.FILE_SYSTEMS_NEED_NETWORK)
+    check_storage(out, StorageArgs(buckets=args.buckets, file_systems=args.file_systems), path, check_network=False)
+    if not any(isinstance(role.functions, str) for role in args.roles):  # else the identity says so
+        try:
+            agency = resolved_agency(args)
+        except ValueError:  # an unknown function: the identity's check names it
+            agency = None
+        if agency is not None:
+            check_agency(out, agency, f"{path}.agency")
+    out.done()
 
 
 def _identity_args(args: WorkspaceArgs) -> IdentityArgs:

@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Sequence
+from typing import Literal, Mapping, Optional, Sequence, get_args
 
 import pulumi
 import pulumi_random as random
 import pulumi_huaweicloud as huaweicloud
 
+from .. import rules
 from ..plan import catalogue, policy
+from .checks import Refusals
 
-# IAM user names: 1-32 characters, letters, digits, spaces, '-' and '_', not starting with a digit
-# (pulumi_huaweicloud 0.0.12, iam.User `name`). We leave out spaces: names become logical-name keys.
-_USER_NAME = re.compile(r"^[A-Za-z_-][A-Za-z0-9_-]{0,31}$")
-# Role keys become parts of group and policy names.
-_KEY = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
-_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,47}$")
+AccessType = Literal["console", "programmatic", "default"]
+"""IAM user access (iam.User `access_type`): console, programmatic (access keys) or both."""
+_ACCESS_TYPES: tuple[str, ...] = get_args(AccessType)
 
 
 @dataclass
@@ -29,11 +28,12 @@ class RoleArgs:
     """A team role: one IAM user group whose custom policies grant the role's ModelArts functions."""
 
     key: str
-    """Stable role key (lowercase letters, digits, '-'), e.g. ``trainer``. Names the group and its policies."""
+    """Stable role key (``rules.check_key``: 1-24 lowercase letters, digits, '-'), e.g. ``trainer``. Names the group
+    (``<prefix>-<key>``) and its policies."""
     functions: Sequence[str]
-    """Catalogue function keys (``catalogue.function_keys()``), e.g. ``["training-jobs", "notebooks"]``."""
+    """Catalogue function keys (``rules.check_function``), e.g. ``["training-jobs", "notebooks"]``."""
     description: str = ""
-    """Free text for the group's description."""
+    """Free text for the group's description (at most 255 characters); empty: generated from the functions."""
 
 
 # Huawei IAM passwords: 6-32 characters with at least two kinds of characters; these specials are accepted.
@@ -45,9 +45,10 @@ class MemberArgs:
     """A person in the workspace: an IAM user created here, or an existing one brought by id."""
 
     name: str
-    """IAM user name (1-32 letters, digits, '-', '_', not starting with a digit). The stable key."""
+    """IAM user name (``rules.check_user_name``: 1-32 letters, digits, '-', '_', not starting with a digit). The
+    stable key; two members whose names differ only in case are one IAM user."""
     roles: Sequence[str]
-    """Role keys this member belongs to."""
+    """Role keys this member belongs to (at least one, each a key of ``IdentityArgs.roles``)."""
     existing_user_id: Optional[str] = None
     """Bring your own user: its IAM user **id**. We take an id rather than looking the name up because a
     lookup (``iam.get_users``) runs at every preview, needs IAM read credentials even offline, and would
@@ -59,7 +60,7 @@ class MemberArgs:
     """Generate the initial console password (`random.RandomPassword`, a secret) when `password` is not given."""
     email: Optional[str] = None
     """Optional e-mail address (created users only)."""
-    access_type: str = "console"
+    access_type: AccessType = "console"
     """``console``, ``programmatic`` or ``default`` (both). Console by default: people use the ModelArts console."""
     pwd_reset: bool = True
     """Ask for a new password at first login (created users only)."""
@@ -70,7 +71,8 @@ class IdentityArgs:
     """Inputs of :class:`Identity`."""
 
     prefix: str
-    """Physical-name prefix for groups and custom policies (letter first; letters, digits, '-', '_')."""
+    """Physical-name prefix for groups and custom policies: the bundle's qualified name
+    (``rules.check_qualified_name``: 1-32 lowercase letters, digits, '-', letter first)."""
     domain_id: pulumi.Input[str]
     """Account (domain) id: global-scope (``AX``) policies are assigned here."""
     project_id: pulumi.Input[str]
@@ -93,47 +95,56 @@ class PolicySpec:
     """Stable logical key, e.g. ``trainer-obs-ax-1``."""
     name: str
     """Physical custom-policy name."""
-    type: str
+    type: Literal["AX", "XA"]
     """``AX`` (global services) or ``XA`` (region-specific projects)."""
     document: str
     """Canonical policy JSON."""
 
 
 def validate_identity(args: IdentityArgs, path: str = "identity") -> None:
-    """Raise ``ValueError`` naming the config path of the first problem."""
-    if not _PREFIX.match(args.prefix or ""):
-        raise ValueError(f"{path}.prefix: {args.prefix!r} must start with a letter and use letters, digits, "
-                         "'-', '_' (at most 48 characters)")
+    """Raise one ``ValueError`` naming the config path and rule of every problem (see ``checks.Refusals``)."""
+    out = Refusals()
+    check_identity(out, args, path)
+    out.done()
+
+
+def check_identity(out: Refusals, args: IdentityArgs, path: str, check_prefix: bool = True) -> None:
+    """Add every problem of ``args`` to ``out``; the one place :class:`Identity` checks its arguments.
+    ``check_prefix=False`` when the caller checked the prefix already (the bundle: it is the bundle's name)."""
+    if check_prefix:
+        out.check(f"{path}.prefix", args.prefix, rules.check_qualified_name)
     if not args.roles:
-        raise ValueError(f"{path}.roles: at least one role is required")
-    seen: set[str] = set()
+        out.add(f"{path}.roles", None, "needs at least 1 role")
+    role_keys: list[str] = []
     for i, role in enumerate(args.roles):
-        if not _KEY.match(role.key or ""):
-            raise ValueError(f"{path}.roles[{i}].key: {role.key!r} must be lowercase letters, digits and '-', "
-                             "starting with a letter (at most 32)")
-        if role.key in seen:
-            raise ValueError(f"{path}.roles[{i}].key: duplicate role {role.key!r}")
-        seen.add(role.key)
-        catalogue.validate_functions(role.functions, f"{path}.roles[{i}].functions")
+        where = f"{path}.roles[{i}]"
+        if role.key in role_keys:
+            out.add(f"{where}.key", role.key, rules.duplicate("role key"))
+        else:
+            out.check(f"{where}.key", role.key, rules.check_key)
+            role_keys.append(role.key)  # even a malformed key: members naming it are not a second mistake
+        if isinstance(role.functions, str):
+            out.add(f"{where}.functions", role.functions, "is not a list of function keys")
+        else:
+            for j, f in enumerate(role.functions):
+                out.check(f"{where}.functions[{j}]", f, rules.check_function)
+        if role.description:
+            out.check(f"{where}.description", role.description, rules.check_group_description)
     names: set[str] = set()
     for i, member in enumerate(args.members):
         where = f"{path}.members[{i}]"
-        if not _USER_NAME.match(member.name or ""):
-            raise ValueError(f"{where}.name: {member.name!r} must be 1-32 letters, digits, '-', '_' and not "
-                             "start with a digit")
-        if member.name in names:
-            raise ValueError(f"{where}.name: duplicate member {member.name!r}")
-        names.add(member.name)
+        if rules.user_key(member.name or "") in names:
+            out.add(f"{where}.name", member.name, rules.DUPLICATE_USER)
+        elif out.check(f"{where}.name", member.name, rules.check_user_name):
+            names.add(rules.user_key(member.name))
         if not member.roles:
-            raise ValueError(f"{where}.roles: a member needs at least one role; allowed: {', '.join(sorted(seen))}")
+            out.add(f"{where}.roles", None, f"needs at least 1 role (expected some of: {', '.join(role_keys)})")
         for j, role_key in enumerate(member.roles):
-            if role_key not in seen:
-                raise ValueError(f"{where}.roles[{j}]: unknown role {role_key!r}; allowed: {', '.join(sorted(seen))}")
-        if member.access_type not in ("console", "programmatic", "default"):
-            raise ValueError(f"{where}.access_type: {member.access_type!r}; allowed: console, programmatic, default")
+            out.check(f"{where}.roles[{j}]", role_key, rules.check_role_of_workspace, role_keys)
+        if member.access_type not in _ACCESS_TYPES:
+            out.add(f"{where}.access_type", member.access_type, f"is not one of: {', '.join(_ACCESS_TYPES)}")
         if member.existing_user_id is not None and (member.password is not None or member.email is not None):
-            raise ValueError(f"{where}: password and email only apply to users created here, not to "
-                             "existing_user_id")
+            out.add(where, None, "password and email only apply to users created here, not to existing_user_id")
 
 
 def plan_policies(prefix: str, roles: Sequence[RoleArgs], include_mandatory: bool = True) -> list[PolicySpec]:

@@ -7,17 +7,14 @@ no resource for it); this VPC is what the team's SFS Turbo file systems live in 
 from __future__ import annotations
 
 import ipaddress
-import re
 from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
 import pulumi_huaweicloud as huaweicloud
 
-_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-# pulumi_huaweicloud 0.0.12 vpc.Vpc `cidr`: within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, at most /24;
-# vpc.Subnet `cidr`: inside the VPC's block, mask not greater than 28.
-_PRIVATE = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
+from .. import rules
+from .checks import Refusals
 
 
 @dataclass
@@ -25,54 +22,54 @@ class NetworkArgs:
     """Inputs of :class:`Network`: create a VPC and subnet, or bring existing ones."""
 
     name: str
-    """VPC name; the subnet and security group take it as their prefix (1-64 letters, digits, '-', '_', '.')."""
+    """VPC name; the subnet and security group take it as their prefix (``rules.check_network_name``: 1-64
+    letters, digits, '-', '_', '.'). The bundle passes its qualified name."""
     vpc_cidr: str = "192.168.0.0/16"
-    """VPC block: private (10/8, 172.16/12, 192.168/16), prefix length at most 24."""
+    """VPC block (``rules.check_vpc_cidr``): private (10/8, 172.16/12, 192.168/16), prefix length at most 24."""
     subnet_cidr: str = "192.168.0.0/24"
-    """Subnet block inside ``vpc_cidr``, prefix length at most 28."""
+    """Subnet block inside ``vpc_cidr`` (``rules.check_subnet_cidr``), prefix length at most 28."""
     gateway_ip: Optional[str] = None
-    """Subnet gateway; defaults to the first host address of ``subnet_cidr``."""
+    """Subnet gateway inside ``subnet_cidr``; defaults to its first host address."""
     availability_zone: Optional[str] = None
-    """Optional AZ for the subnet."""
+    """Optional AZ for the subnet (``rules.check_zone``), e.g. ``cn-north-4a``."""
     existing_vpc_id: Optional[str] = None
-    """Bring your own VPC (then ``existing_subnet_id`` and ``existing_security_group_id`` are required too)."""
+    """Bring your own VPC: its id, a UUID (then ``existing_subnet_id`` and ``existing_security_group_id`` are
+    required too, and the fields above are not used)."""
     existing_subnet_id: Optional[str] = None
-    """Bring your own subnet: its **network id** (what SFS Turbo's ``subnet_id`` expects)."""
+    """Bring your own subnet: its **network id** (what SFS Turbo's ``subnet_id`` expects), a UUID."""
     existing_security_group_id: Optional[str] = None
-    """Bring your own security group."""
+    """Bring your own security group: its id, a UUID."""
 
 
 def validate_network(args: NetworkArgs, path: str = "network") -> None:
-    """Raise ``ValueError`` naming the config path of the first problem."""
-    existing = [args.existing_vpc_id, args.existing_subnet_id, args.existing_security_group_id]
-    if any(existing):
-        if not all(existing):
-            raise ValueError(f"{path}: existing_vpc_id, existing_subnet_id and existing_security_group_id go "
-                             "together; give all three or none")
-        return
-    if not _NAME.match(args.name or ""):
-        raise ValueError(f"{path}.name: {args.name!r} must be 1-64 letters, digits, '-', '_', '.'")
-    try:
-        vpc = ipaddress.ip_network(args.vpc_cidr)
-    except ValueError:
-        raise ValueError(f"{path}.vpc_cidr: {args.vpc_cidr!r} is not a CIDR block like 192.168.0.0/16") from None
-    if vpc.version != 4 or not any(vpc.subnet_of(p) for p in _PRIVATE) or vpc.prefixlen > 24:
-        raise ValueError(f"{path}.vpc_cidr: {args.vpc_cidr!r} must lie in 10.0.0.0/8, 172.16.0.0/12 or "
-                         "192.168.0.0/16 with a prefix of at most /24")
-    try:
-        subnet = ipaddress.ip_network(args.subnet_cidr)
-    except ValueError:
-        raise ValueError(f"{path}.subnet_cidr: {args.subnet_cidr!r} is not a CIDR block") from None
-    if subnet.version != 4 or not subnet.subnet_of(vpc) or subnet.prefixlen > 28:
-        raise ValueError(f"{path}.subnet_cidr: {args.subnet_cidr!r} must lie inside {args.vpc_cidr} with a "
-                         "prefix of at most /28")
-    if args.gateway_ip is not None:
+    """Raise one ``ValueError`` naming the config path and rule of every problem (see ``checks.Refusals``)."""
+    out = Refusals()
+    check_network(out, args, path)
+    out.done()
+
+
+def check_network(out: Refusals, args: NetworkArgs, path: str) -> None:
+    """Add every problem of ``args`` to ``out``; the one place :class:`Network` checks its arguments."""
+    existing = {"existing_vpc_id": args.existing_vpc_id, "existing_subnet_id": args.existing_subnet_id,
+                "existing_security_group_id": args.existing_security_group_id}
+    if any(existing.values()):
         try:
-            gateway = ipaddress.ip_address(args.gateway_ip)
-        except ValueError:
-            raise ValueError(f"{path}.gateway_ip: {args.gateway_ip!r} is not an IP address") from None
-        if gateway not in subnet:
-            raise ValueError(f"{path}.gateway_ip: {args.gateway_ip} is outside {args.subnet_cidr}")
+            rules.check_existing_network(list(existing.values()))
+        except ValueError as e:
+            out.add(path, None, str(e))
+            return
+        for key, value in existing.items():
+            out.check(f"{path}.{key}", value, rules.check_vpc_resource_id)
+        return
+    out.check(f"{path}.name", args.name, rules.check_network_name)
+    vpc_ok = out.check(f"{path}.vpc_cidr", args.vpc_cidr, rules.check_vpc_cidr)
+    subnet_ok = out.check(f"{path}.subnet_cidr", args.subnet_cidr, rules.check_subnet_cidr)
+    if vpc_ok and subnet_ok:
+        out.check(f"{path}.subnet_cidr", args.subnet_cidr, rules.check_subnet_in_vpc, args.vpc_cidr)
+    if subnet_ok and args.gateway_ip is not None:
+        out.check(f"{path}.gateway_ip", args.gateway_ip, rules.check_gateway, args.subnet_cidr)
+    if args.availability_zone is not None:
+        out.check(f"{path}.availability_zone", args.availability_zone, rules.check_zone)
 
 
 def default_gateway(subnet_cidr: str) -> str:

@@ -7,22 +7,20 @@ availability_zone, security_group_id, size, subnet_id, vpc_id, share_type, crypt
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Sequence
+from typing import Literal, Mapping, Optional, Sequence, get_args
 
 import pulumi
 import pulumi_huaweicloud as huaweicloud
 
-# OBS bucket names: 3-63 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit,
-# not an IP address, no '..' (Huawei OBS naming rules).
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_KEY = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
-# sfs.Turbo `name`: 4-64 characters starting with a letter.
-_TURBO_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{3,63}$")
-_SSE = ("kms", "AES256")
-_TURBO_TYPES = ("STANDARD", "PERFORMANCE", "HPC", "HPC_CACHE")
+from .. import rules
+from .checks import Refusals
+
+SseAlgorithm = Literal["kms", "AES256"]
+"""OBS server-side encryption (obs.Bucket `sse_algorithm`): KMS-managed or OBS-managed keys."""
+_SSE: tuple[str, ...] = get_args(SseAlgorithm)
+StorageClass = rules.StorageClass
+ShareType = rules.ShareType
 
 
 @dataclass
@@ -30,18 +28,20 @@ class BucketArgs:
     """An OBS bucket for the workspace (datasets, code, outputs, logs...)."""
 
     key: str
-    """Stable key (lowercase letters, digits, '-'), e.g. ``datasets``. Names the Pulumi resource."""
+    """Stable key (``rules.check_key``: 1-24 lowercase letters, digits, '-'), e.g. ``datasets``. Names the Pulumi
+    resource."""
     name: str
-    """Physical bucket name, globally unique: 3-63 lowercase letters, digits, '-', '.'."""
+    """Physical bucket name, globally unique (``rules.check_bucket_name``: 3-63 lowercase letters, digits, '-', '.');
+    the adapter derives it with ``rules.bucket_name``."""
     encryption: bool = True
     """Default server-side encryption. Opt out only for data that must be readable without KMS."""
-    sse_algorithm: str = "kms"
+    sse_algorithm: SseAlgorithm = "kms"
     """``kms`` (KMS-managed keys) or ``AES256`` (OBS-managed keys)."""
     kms_key_id: Optional[str] = None
     """KMS key for ``kms``; the account's default OBS master key when unset."""
     versioning: bool = True
     """Keep object versions (an enabled bucket can only be suspended, never unversioned again)."""
-    storage_class: str = "STANDARD"
+    storage_class: StorageClass = "STANDARD"
     """``STANDARD``, ``WARM`` or ``COLD``."""
     protect: bool = True
     """Pulumi ``protect``: the bucket cannot be deleted by ``pulumi destroy`` until this is turned off."""
@@ -54,14 +54,14 @@ class FileSystemArgs:
     """An SFS Turbo file system, only when the team asks for one."""
 
     key: str
-    """Stable key, e.g. ``shared``."""
+    """Stable key (``rules.check_key``), e.g. ``shared``. Names the Pulumi resource."""
     name: str
-    """Physical name: 4-64 characters starting with a letter."""
+    """Physical name (``rules.check_file_system_name``: 4-64 characters starting with a letter)."""
     size: int
-    """Capacity in GB: 500-32,768 for STANDARD and PERFORMANCE (provider docs)."""
+    """Capacity in GB (``rules.check_file_system_size``: 500-32,768 for STANDARD and PERFORMANCE, provider docs)."""
     availability_zone: str
-    """AZ of the file system, e.g. ``cn-north-4a``."""
-    share_type: str = "STANDARD"
+    """AZ of the file system (``rules.check_zone``), e.g. ``cn-north-4a``."""
+    share_type: ShareType = "STANDARD"
     """``STANDARD``, ``PERFORMANCE``, ``HPC`` or ``HPC_CACHE``."""
     crypt_key_id: Optional[str] = None
     """KMS key to encrypt the file system (set it to encrypt at rest; changing it replaces the file system)."""
@@ -86,55 +86,46 @@ class StorageArgs:
 
 
 def validate_storage(args: StorageArgs, path: str = "storage", check_network: bool = True) -> None:
-    """Raise ``ValueError`` naming the config path of the first problem."""
-    keys: set[str] = set()
+    """Raise one ``ValueError`` naming the config path and rule of every problem (see ``checks.Refusals``)."""
+    out = Refusals()
+    check_storage(out, args, path, check_network)
+    out.done()
+
+
+def check_storage(out: Refusals, args: StorageArgs, path: str, check_network: bool = True) -> None:
+    """Add every problem of ``args`` to ``out``; the one place :class:`Storage` checks its arguments."""
     names: set[str] = set()
     for i, bucket in enumerate(args.buckets):
         where = f"{path}.buckets[{i}]"
-        if not _KEY.match(bucket.key or ""):
-            raise ValueError(f"{where}.key: {bucket.key!r} must be lowercase letters, digits, '-', letter first")
-        if bucket.key in keys:
-            raise ValueError(f"{where}.key: duplicate bucket key {bucket.key!r}")
-        keys.add(bucket.key)
-        if not _BUCKET.match(bucket.name or "") or ".." in bucket.name or _is_ip(bucket.name):
-            raise ValueError(f"{where}.name: {bucket.name!r} must be 3-63 lowercase letters, digits, '-', '.', "
-                             "start and end with a letter or digit, and not look like an IP address")
-        if bucket.name in names:
-            raise ValueError(f"{where}.name: duplicate bucket name {bucket.name!r}")
-        names.add(bucket.name)
+        if any(o.key == bucket.key for o in args.buckets[:i]):
+            out.add(f"{where}.key", bucket.key, rules.duplicate("bucket key"))
+        else:
+            out.check(f"{where}.key", bucket.key, rules.check_key)
+        if out.check(f"{where}.name", bucket.name, rules.check_bucket_name):
+            if bucket.name in names:
+                out.add(f"{where}.name", bucket.name, "bucket name is used twice")
+            names.add(bucket.name)
         if bucket.sse_algorithm not in _SSE:
-            raise ValueError(f"{where}.sse_algorithm: {bucket.sse_algorithm!r}; allowed: {', '.join(_SSE)}")
+            out.add(f"{where}.sse_algorithm", bucket.sse_algorithm, f"is not one of: {', '.join(_SSE)}")
         if bucket.kms_key_id and (not bucket.encryption or bucket.sse_algorithm != "kms"):
-            raise ValueError(f"{where}.kms_key_id: only used with encryption: true and sse_algorithm: kms")
-        if bucket.storage_class not in ("STANDARD", "WARM", "COLD"):
-            raise ValueError(f"{where}.storage_class: {bucket.storage_class!r}; allowed: STANDARD, WARM, COLD")
-    fs_keys: set[str] = set()
+            out.add(f"{where}.kms_key_id", None, "is only used with encryption: true and sse_algorithm: kms")
+        if bucket.storage_class not in rules.STORAGE_CLASSES:
+            out.add(f"{where}.storage_class", bucket.storage_class, f"is not one of: {', '.join(rules.STORAGE_CLASSES)}")
     for i, fs in enumerate(args.file_systems):
         where = f"{path}.file_systems[{i}]"
-        if not _KEY.match(fs.key or ""):
-            raise ValueError(f"{where}.key: {fs.key!r} must be lowercase letters, digits, '-', letter first")
-        if fs.key in fs_keys:
-            raise ValueError(f"{where}.key: duplicate file system key {fs.key!r}")
-        fs_keys.add(fs.key)
-        if not _TURBO_NAME.match(fs.name or ""):
-            raise ValueError(f"{where}.name: {fs.name!r} must be 4-64 letters, digits, '-', '_', letter first")
-        if fs.share_type not in _TURBO_TYPES:
-            raise ValueError(f"{where}.share_type: {fs.share_type!r}; allowed: {', '.join(_TURBO_TYPES)}")
-        if fs.share_type in ("STANDARD", "PERFORMANCE") and not 500 <= fs.size <= 32768:
-            raise ValueError(f"{where}.size: {fs.size} GB; {fs.share_type} allows 500-32768")
-        if not fs.availability_zone:
-            raise ValueError(f"{where}.availability_zone: required, e.g. cn-north-4a")
+        if any(o.key == fs.key for o in args.file_systems[:i]):
+            out.add(f"{where}.key", fs.key, rules.duplicate("file system key"))
+        else:
+            out.check(f"{where}.key", fs.key, rules.check_key)
+        out.check(f"{where}.name", fs.name, rules.check_file_system_name)
+        if fs.share_type not in rules.TURBO_SHARE_TYPES:
+            out.add(f"{where}.share_type", fs.share_type, f"is not one of: {', '.join(rules.TURBO_SHARE_TYPES)}")
+        else:
+            out.check(f"{where}.size", fs.size, rules.check_file_system_size, fs.share_type)
+        out.check(f"{where}.availability_zone", fs.availability_zone, rules.check_zone)
     if check_network and args.file_systems and not (args.vpc_id and args.subnet_id and args.security_group_id):
-        raise ValueError(f"{path}.file_systems: SFS Turbo needs vpc_id, subnet_id and security_group_id "
-                         "(configure the workspace network)")
-
-
-def _is_ip(name: str) -> bool:
-    try:
-        ipaddress.ip_address(name)
-        return True
-    except ValueError:
-        return False
+        out.add(f"{path}.file_systems", None, "SFS Turbo needs vpc_id, subnet_id and security_group_id "
+                "(configure the workspace network)")
 
 
 class Storage(pulumi.ComponentResource):
