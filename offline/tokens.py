@@ -18,10 +18,25 @@ table's token, and checks no other file in the project writes a token as a strin
 from __future__ import annotations
 
 import importlib
-import re
 import threading
-import types
 from typing import Any, Optional
+
+
+def _load_core_tokens():
+    """`components/core/tokens.py` of this checkout, loaded by path under a private name: the one reader of SDK
+    tokens, shared with the components, without importing the `components` package, which `make preview BASE=`
+    imports from the base ref's tree (where this module may not exist yet)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "components" / "core" / "tokens.py"
+    spec = importlib.util.spec_from_file_location("_pai_offline_core_tokens", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+token_of = _load_core_tokens().token_of
 
 # short name -> (module, attribute) of the SDK object carrying the token. No token literal here on purpose.
 SOURCES: dict[str, tuple[str, str]] = {
@@ -77,35 +92,10 @@ SOURCES: dict[str, tuple[str, str]] = {
     "HW_GET_ROLE": ("pulumi_huaweicloud.iam", "get_role"),
 }
 
-_TOKEN = re.compile(r"^[a-z][a-z0-9]*:[A-Za-z0-9_]+/[A-Za-z0-9_]+:[A-Za-z0-9_]+$")
 _cache: dict[str, str] = {}
 _by_token: dict[str, str] = {}
 _providers_loaded: set[str] = set()
 _lock = threading.RLock()
-
-
-def _camel(snake: str) -> str:
-    head, *rest = snake.split("_")
-    return head + "".join(p[:1].upper() + p[1:] for p in rest)
-
-
-def token_of(obj: Any) -> str:
-    """The type token an SDK resource class registers with, or the token an SDK data-source function invokes."""
-    if isinstance(obj, type):
-        from pulumi.type_token import get_type_token
-
-        declared = get_type_token(obj)
-        if declared:
-            return declared
-        code, last = obj._internal_init.__code__, obj.__name__
-    elif isinstance(obj, types.FunctionType):
-        code, last = obj.__code__, _camel(obj.__name__)
-    else:
-        raise TypeError(f"not an SDK resource class or data-source function: {obj!r}")
-    found = {c for c in code.co_consts if isinstance(c, str) and _TOKEN.match(c) and c.rsplit(":", 1)[1] == last}
-    if len(found) != 1:
-        raise LookupError(f"{obj.__module__}.{obj.__qualname__}: expected one type token in its code, found {found}")
-    return found.pop()
 
 
 def sdk_object(name: str) -> Any:

@@ -19,6 +19,7 @@ from .resources.bundle import ModelArtsWorkspace, WorkspaceArgs, validate_worksp
 from .resources.iam import MemberArgs, RoleArgs
 from .resources.network import NetworkArgs
 from .resources.storage import BucketArgs, FileSystemArgs
+from .resources.tagging import register_stack_tags
 
 CONSOLE = "https://console.huaweicloud.com/modelarts/?region={region}#/dashboard"
 IAM_LOGIN = "https://auth.huaweicloud.com/authui/login.html#/login"
@@ -80,18 +81,8 @@ def workspace_args(cfg: StackConfig, ws: Workspace) -> WorkspaceArgs:
         network=network,
         create_agency=create_agency,
         agency=agency,
+        tags=cfg.workspace_tags(ws),
     )
-
-
-def _tagger(tags: dict[str, str]):
-    """A transformation adding the stack's tags to every child resource that takes tags (OBS, SFS Turbo, VPC)."""
-
-    def add_tags(args: pulumi.ResourceTransformationArgs):
-        if "tags" in args.props and not args.props.get("tags"):
-            return pulumi.ResourceTransformationResult({**args.props, "tags": dict(tags)}, args.opts)
-        return None
-
-    return add_tags
 
 
 def build(cfg: StackConfig) -> dict[str, Any]:
@@ -105,6 +96,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
             problems += [ConfigError("", line) for line in str(e).splitlines()]
     raise_all(problems)
 
+    register_stack_tags(cfg.tags)  # before the first resource: every taggable one gets the stack's tags
     outputs: dict[str, Any] = {"cloud": "huaweicloud", "workspaces": {}}
     initial_passwords: dict[str, Any] = {}
     logins: dict[str, Any] = {}
@@ -112,7 +104,6 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         bundle = ModelArtsWorkspace(
             ws.name,
             workspace_args(cfg, ws),
-            pulumi.ResourceOptions(transformations=[_tagger(cfg.tags_for(ws))]),
         )
         initial_passwords.update(bundle.identity.passwords)
         for m in ws.members:

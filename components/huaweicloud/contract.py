@@ -319,8 +319,9 @@ class StackConfig(Model):
     def agency_name(self, ws: Workspace) -> str:
         return rules.agency_name(self.qualified(ws), ws.agency.name)
 
-    def tags_for(self, ws: Workspace) -> dict[str, str]:
-        return {**dict(sorted(self.tags.items())), "managed-by": "pai-platform", "modelarts-workspace": ws.name}
+    def workspace_tags(self, ws: Workspace) -> dict[str, str]:
+        """The tag that says which workspace a resource belongs to (the stack's tags come from the transform)."""
+        return {"modelarts-workspace": ws.name}
 
 
 # --- meaning ------------------------------------------------------------------------------------------------------

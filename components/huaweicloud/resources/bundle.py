@@ -7,7 +7,7 @@ agency's registration in ModelArts have no resource in pulumi-huaweicloud 0.0.12
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 
@@ -51,6 +51,9 @@ class WorkspaceArgs:
     roles' functions, and none when those functions have no agency actions."""
     include_mandatory: bool = True
     """Add the seed's mandatory user actions (table 1) to every role."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """The workspace's own tags for its taggable resources (the adapter passes ``modelarts-workspace``); the
+    stack's tags come from the transform of ``tagging.register_stack_tags``."""
 
 
 def resolved_agency(args: WorkspaceArgs) -> Optional[AgencyArgs]:
@@ -111,8 +114,9 @@ class ModelArtsWorkspace(pulumi.ComponentResource):
         super().__init__("modelarts:bundle:Workspace", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        self.network = Network(f"{name}-network", args.network, child) if args.network is not None else None
-        storage_args = StorageArgs(buckets=args.buckets, file_systems=args.file_systems)
+        network = replace(args.network, tags=args.tags) if args.network is not None else None
+        self.network = Network(f"{name}-network", network, child) if network is not None else None
+        storage_args = StorageArgs(buckets=args.buckets, file_systems=args.file_systems, tags=args.tags)
         if self.network is not None:
             storage_args = replace(storage_args, vpc_id=self.network.vpc_id, subnet_id=self.network.subnet_id,
                                    security_group_id=self.network.security_group_id)

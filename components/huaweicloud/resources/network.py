@@ -7,8 +7,8 @@ no resource for it); this VPC is what the team's SFS Turbo file systems live in 
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
 
 import pulumi
 import pulumi_huaweicloud as huaweicloud
@@ -37,6 +37,9 @@ class NetworkArgs:
     required too, and the fields above are not used)."""
     existing_subnet_id: Optional[str] = None
     """Bring your own subnet: its **network id** (what SFS Turbo's ``subnet_id`` expects), a UUID."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """The network's own tags (the bundle passes ``modelarts-workspace``); the stack's tags come from the
+    transform of ``tagging.register_stack_tags``."""
     existing_security_group_id: Optional[str] = None
     """Bring your own security group: its id, a UUID."""
 
@@ -95,7 +98,7 @@ class Network(pulumi.ComponentResource):
             self.subnet_id = pulumi.Output.from_input(args.existing_subnet_id)
             self.security_group_id = pulumi.Output.from_input(args.existing_security_group_id)
         else:
-            vpc = huaweicloud.vpc.Vpc(f"{name}-vpc", name=args.name, cidr=args.vpc_cidr,
+            vpc = huaweicloud.vpc.Vpc(f"{name}-vpc", name=args.name, cidr=args.vpc_cidr, tags=dict(args.tags),
                                       opts=pulumi.ResourceOptions(parent=self))
             subnet = huaweicloud.vpc.Subnet(
                 f"{name}-subnet",
@@ -104,12 +107,13 @@ class Network(pulumi.ComponentResource):
                 cidr=args.subnet_cidr,
                 gateway_ip=args.gateway_ip or default_gateway(args.subnet_cidr),
                 availability_zone=args.availability_zone,
+                tags=dict(args.tags),
                 opts=pulumi.ResourceOptions(parent=vpc),
             )
             # Huawei's default rules allow traffic only between members of the group (plus all egress): enough for
             # NFS from notebooks and pools placed in the same group, closed to everything else.
             group = huaweicloud.vpc.Secgroup(f"{name}-sg", name=f"{args.name}-sg",
-                                             description="ModelArts workspace file systems",
+                                             description="ModelArts workspace file systems", tags=dict(args.tags),
                                              opts=pulumi.ResourceOptions(parent=self))
             self.vpc_id, self.subnet_id, self.security_group_id = vpc.id, subnet.id, group.id
         self.register_outputs({"vpc_id": self.vpc_id, "subnet_id": self.subnet_id,

@@ -83,6 +83,9 @@ class StorageArgs:
     """Subnet network id of the file systems."""
     security_group_id: Optional[pulumi.Input[str]] = None
     """Security group of the file systems."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """The storage's own tags (the bundle passes ``modelarts-workspace``); the stack's tags come from the
+    transform of ``tagging.register_stack_tags``."""
 
 
 def validate_storage(args: StorageArgs, path: str = "storage", check_network: bool = True) -> None:
@@ -151,6 +154,7 @@ class Storage(pulumi.ComponentResource):
                 versioning=bucket.versioning,
                 storage_class=bucket.storage_class,
                 force_destroy=bucket.force_destroy,
+                tags=dict(args.tags),
                 opts=pulumi.ResourceOptions(parent=self, protect=bucket.protect),
             )
         self.file_systems = {}
@@ -166,6 +170,7 @@ class Storage(pulumi.ComponentResource):
                 subnet_id=args.subnet_id,
                 security_group_id=args.security_group_id,
                 crypt_key_id=fs.crypt_key_id,
+                tags=dict(args.tags),
                 opts=pulumi.ResourceOptions(parent=self, protect=fs.protect),
             )
         self.register_outputs({
