@@ -359,3 +359,40 @@ def test_the_modelarts_workspace_refuses_what_the_library_refuses_before_registe
     assert registered == []
     assert lines == ["team.roles[0].key: 'Trainer' must be lowercase letters, digits and '-', starting with a letter "
                      "(at most 32)"]
+
+
+# --- docs/package.md -------------------------------------------------------------------------------------------
+
+
+def _rows(props: dict[str, Any], required: list[str], inputs: bool) -> str:
+    if inputs:
+        out = ["| Input | Type | Required | Plain | Description |", "|---|---|---|---|---|"]
+    else:
+        out = ["| Output | Type | Description |", "|---|---|---|"]
+    for k, p in props.items():
+        d = p["description"].replace("|", "\\|")
+        if inputs:
+            plain = "yes" if p.get("plain") else "**no: may be an output**"
+            out.append(f"| `{k}` | `{sig(p)}` | {'yes' if k in required else 'no'} | {plain} | {d} |")
+        else:
+            out.append(f"| `{k}` | `{sig(p)}` | {d} |")
+    return "\n".join(out)
+
+
+def doc_tables() -> str:
+    """The input and output tables of docs/package.md, rendered from the schema."""
+    s = schema()
+    parts = []
+    for token, r in s["resources"].items():
+        parts.append(f"### `{token}`\n\n{r['description']}\n\n{_rows(r['inputProperties'], r['requiredInputs'], True)}"
+                     f"\n\n{_rows(r['properties'], [], False)}\n")
+    parts.append("### Types\n")
+    for token, t in sorted(s["types"].items()):
+        parts.append(f"#### `{token.split(':')[-1]}`\n\n{t['description']}\n\n"
+                     f"{_rows(t['properties'], t.get('required', []), True)}\n")
+    return "\n".join(parts)
+
+
+def test_the_docs_tables_are_the_schema():
+    doc = (ROOT / "docs" / "package.md").read_text()
+    assert doc_tables() in doc, "docs/package.md is out of date: paste tests/test_package.py doc_tables() into it"
