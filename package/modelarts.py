@@ -261,6 +261,6 @@ def workspace_args_for(args: ModelArtsWorkspaceArgs) -> WorkspaceArgs:
         file_systems=[FileSystemArgs(**f) for f in args.get("file_systems", [])],
         network=NetworkArgs(**net) if net is not None else None,
         create_agency=bool(args.get("create_agency", True)),
-        agency=AgencyArgs(project_name=args["project_name"], **agency) if agency is not None else None,  # type: ignore[misc]
+        agency=AgencyArgs(project_name=args["project_name"], **agency) if agency is not None else None,  # type: ignore
         include_mandatory=bool(args.get("include_mandatory", True)),
     )

@@ -197,6 +197,28 @@ def test_the_plugin_manifest_and_entry_point():
     assert [c.__name__ for c in COMPONENTS] == ["AlibabaWorkspace", "ModelArtsWorkspace"]
 
 
+
+def test_the_plugin_process_serves_the_schema_over_grpc():
+    """What `pulumi package add` does first: start the plugin (the language host runs `python <dir> <engine>`)
+    and ask it for its schema. The engine address is only used for logs; none is needed for GetSchema."""
+    import subprocess
+    import sys
+
+    import grpc
+    from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+    plugin = subprocess.Popen([sys.executable, str(PACKAGE), "127.0.0.1:1"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, cwd=str(ROOT.parent))
+    try:
+        port = int(plugin.stdout.readline().strip())  # type: ignore[union-attr]  # the provider prints its port
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = provider_pb2_grpc.ResourceProviderStub(channel)
+            reply = stub.GetSchema(provider_pb2.GetSchemaRequest(), timeout=30)
+        assert json.loads(reply.schema) == schema()
+    finally:
+        plugin.kill()
+        plugin.communicate(timeout=10)
+
 # --- constructing the components as the host does -------------------------------------------------------------
 
 
