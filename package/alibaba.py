@@ -28,6 +28,7 @@ from components.alicloud.resources.bundle import (
 from components.alicloud.resources.identity import UserArgs, UserRef, Users, UsersArgs
 from components.alicloud.resources.lookups import ExistingNetwork, ExistingVSwitch
 from components.alicloud.resources.network import VSwitchArgs
+from components.core import tags as core_tags
 from components.core.errors import ConfigError, raise_all
 
 from .plain import require_plain
@@ -306,7 +307,7 @@ def users_args_for(args: AlibabaWorkspaceArgs) -> UsersArgs:
             for m in args.get("members", [])
         ),
         resource_admin_group=naming.resource_admin_group(args["name_prefix"]),
-        tags=naming.tags_for(dict(args.get("tags", {})), args["name"]),
+        tags=core_tags.stack_tags(dict(args.get("tags", {}))),
     )
 
 
@@ -351,7 +352,7 @@ def bundle_args_for(args: AlibabaWorkspaceArgs) -> WorkspaceBundleArgs:
             for q in args.get("quota_access", [])
         ),
         protect=bool(args.get("protect", True)),
-        stack_tags=dict(args.get("tags", {})),
+        tags=core_tags.stack_tags(dict(args.get("tags", {}))),
         region=args.get("region"),
     )
 

@@ -13,7 +13,6 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 
 from components.core.errors import ConfigError, raise_all
-from components.huaweicloud.adapter import _tagger
 from components.huaweicloud.resources.agency import AgencyArgs
 from components.huaweicloud.resources.bundle import ModelArtsWorkspace as WorkspaceBundle
 from components.huaweicloud.resources.bundle import WorkspaceArgs, validate_workspace
@@ -214,8 +213,7 @@ class ModelArtsWorkspace(pulumi.ComponentResource):
         except ValueError as e:
             raise ConfigError("", str(e)) from None
         super().__init__(TOKEN, name, None, opts)
-        tags = dict(args.get("tags", {}))
-        child = pulumi.ResourceOptions(parent=self, transformations=[_tagger(tags)] if tags else None)
+        child = pulumi.ResourceOptions(parent=self)
         bundle = WorkspaceBundle(name, workspace_args, child)
 
         buckets, file_systems = bundle.storage.buckets, bundle.storage.file_systems
@@ -258,9 +256,17 @@ def workspace_args_for(args: ModelArtsWorkspaceArgs) -> WorkspaceArgs:
         roles=[RoleArgs(**r) for r in args["roles"]],
         members=[MemberArgs(**m) for m in args.get("members", [])],  # type: ignore[arg-type]
         buckets=[BucketArgs(**b) for b in args.get("buckets", [])],
-        file_systems=[FileSystemArgs(**f) for f in args.get("file_systems", [])],
+        file_systems=[FileSystemArgs(**{**f, **({"size": _whole(f["size"])} if "size" in f else {})})
+                      for f in args.get("file_systems", [])],
         network=NetworkArgs(**net) if net is not None else None,
         create_agency=bool(args.get("create_agency", True)),
         agency=AgencyArgs(project_name=args["project_name"], **agency) if agency is not None else None,  # type: ignore
         include_mandatory=bool(args.get("include_mandatory", True)),
+        tags=dict(args.get("tags", {})),
     )
+
+
+def _whole(n):
+    """An integer input as the engine hands it over: a number, a float when it crossed the wire (protobuf Struct
+    numbers are doubles); a whole float becomes the int the library's rules expect."""
+    return int(n) if isinstance(n, float) and n.is_integer() else n

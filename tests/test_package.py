@@ -377,10 +377,12 @@ def test_the_modelarts_workspace_builds_the_library_bundle():
 
 
 def test_the_modelarts_workspace_refuses_what_the_library_refuses_before_registering():
-    lines, registered = _refused(HW, {**HW_INPUT, "roles": [{"key": "Trainer", "functions": ["notebooks"]}]})
+    members = [{**m, "roles": ["Trainer"]} for m in HW_INPUT["members"]]
+    lines, registered = _refused(HW, {**HW_INPUT, "roles": [{"key": "Trainer", "functions": ["notebooks"]}],
+                                      "members": members})
     assert registered == []
-    assert lines == ["team.roles[0].key: 'Trainer' must be lowercase letters, digits and '-', starting with a letter "
-                     "(at most 32)"]
+    assert lines == ["team.roles[0].key: 'Trainer' is not a key (1-24 lowercase letters, digits or '-', starting with "
+                     "a letter, not ending with '-')"]
 
 
 # --- docs/package.md -------------------------------------------------------------------------------------------

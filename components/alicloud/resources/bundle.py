@@ -160,6 +160,9 @@ class WorkspaceBundleArgs:
     """Resource pool and quota grants (seed 003)."""
     protect: bool = True
     """Protect the workspace from deletion."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Extra tags on the workspace's taggable resources, beside `pai-workspace` (a stack's own tags reach every
+    resource through `tagging.register_stack_tags`)."""
     region: Optional[str] = None
     """The provider's region, when known: the vSwitch zones must belong to it."""
 
@@ -194,6 +197,7 @@ def validate_bundle(args: WorkspaceBundleArgs) -> list[ConfigError]:
     check("description", args.description, rules.check_workspace_description)
     check("envTypes", list(args.env_types), rules.check_env_types)
     check("namePrefix", args.name_prefix, rules.check_name_prefix)
+    check("tags", {k: v for k, v in args.tags.items() if k not in naming.AUTO_TAG_KEYS}, rules.check_tags)
     for i, m in enumerate(args.modules):
         check(f"modules[{i}]", m, rules.check_module)
     if args.network is not None:
@@ -247,7 +251,7 @@ class WorkspaceBundle(pulumi.ComponentResource):
         raise_all([ConfigError(f"{name}.{e.path}", e.message) for e in validate_bundle(args)])  # before registering
         super().__init__("pai:bundle:WorkspaceBundle", name, None, opts)
         ws, prefix = args, args.name_prefix
-        tags = naming.workspace_tags(ws.name)  # the stack's tags come from `tagging.register_stack_tags`
+        tags = {**dict(args.tags), **naming.workspace_tags(ws.name)}  # the stack's: `tagging.register_stack_tags`
         child = pulumi.ResourceOptions(parent=self)
         stem = f"{prefix}-{naming.slug(ws.name)}"
 
