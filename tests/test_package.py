@@ -21,6 +21,7 @@ from pulumi.provider.server import ComponentInitError
 
 from conftest import ROOT
 from huawei_tokens import AGENCY, BUCKET as OBS_BUCKET, GROUP as IAM_GROUP, USER as IAM_USER
+from offline import tokens as T
 from offline.runtime import Plan, RecordingMocks, run
 from package import COMPONENTS, NAME, VERSION
 from package.plain import RULE
@@ -28,9 +29,9 @@ from package.plain import RULE
 PACKAGE = ROOT / "package"
 ALI = "pai:index:AlibabaWorkspace"
 HW = "pai:index:ModelArtsWorkspace"
-WORKSPACE = "alicloud:pai/workspaceWorkspace:WorkspaceWorkspace"
-MEMBER = "alicloud:pai/workspaceMember:WorkspaceMember"
-RAM_USER = "alicloud:ram/user:User"
+WORKSPACE = T.ALI_WORKSPACE
+MEMBER = T.ALI_MEMBER
+RAM_USER = T.ALI_USER
 
 
 def schema() -> dict[str, Any]:
@@ -263,9 +264,9 @@ def test_the_alibaba_workspace_builds_the_library_bundle_and_its_users():
     ws = p.one(WORKSPACE, "vision")
     assert ws.inputs["workspaceName"] == "vision_lab" and ws.protect
     assert sorted(r.inputs["name"] for r in p.by_type(RAM_USER)) == ["mei", "ravi"]
-    assert sorted(s.inputs["zoneId"] for s in p.by_type("alicloud:vpc/switch:Switch")) == ["ap-southeast-1a",
+    assert sorted(s.inputs["zoneId"] for s in p.by_type(T.ALI_VSWITCH)) == ["ap-southeast-1a",
                                                                                             "ap-southeast-1b"]
-    assert len(p.by_type("alicloud:nas/fileSystem:FileSystem")) == 1
+    assert len(p.by_type(T.ALI_NAS)) == 1
     members = {m.inputs["userId"] for m in p.by_type(MEMBER)}
     assert members == {r.id for r in p.by_type(RAM_USER)}
 
@@ -364,7 +365,7 @@ def test_the_modelarts_workspace_builds_the_library_bundle():
     assert len(p.by_type(AGENCY)) == 1
     (bucket,) = p.by_type(OBS_BUCKET)
     assert bucket.inputs["tags"] == {"team": "vision"}
-    (turbo,) = p.by_type("huaweicloud:Sfs/turbo:Turbo")
+    (turbo,) = p.by_type(T.HW_TURBO)
     assert turbo.inputs["size"] == 500  # integers arrive as floats: the host turns them back into ints
 
     out = p.plain_outputs()
