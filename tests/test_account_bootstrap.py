@@ -1,4 +1,4 @@
-"""Account bootstrap (components/account.py, config `accountBootstrap`): what is automated, what is left by hand."""
+"""Account bootstrap (components/alicloud/resources/account.py, config `accountBootstrap`): what is automated, what is left by hand."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The PAI permission catalogue (components/catalogue.py), checked row by row against the seed facts.
+"""The PAI permission catalogue (components/alicloud/plan/catalogue.py), checked row by row against the seed facts.
 
 Each seed table is written out here by hand AND kept as data in tests/seed_facts/ (parsed from the seed text by
 .ci/check_seed_facts.py, which CI runs against the seeds): the data guards the transcription, the transcription

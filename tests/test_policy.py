@@ -1,4 +1,4 @@
-"""The RAM policy model (components/policy.py): canonical rendering, grammar, size-limit splitting, policy names.
+"""The RAM policy model (components/alicloud/plan/policy.py): canonical rendering, grammar, size-limit splitting, policy names.
 
 Pure: no Pulumi engine. Property tests (Hypothesis) check render and split on generated statements.
 """

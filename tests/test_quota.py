@@ -1,4 +1,4 @@
-"""Resource pool and quota access (components/quota.py, config `quotaAccess`) against seed 003.
+"""Resource pool and quota access (components/alicloud/plan/quota.py, config `quotaAccess`) against seed 003.
 
 The five example policies are the seed's own, kept as data in tests/seed_facts/003_quota_policies.json (parsed from
 the seed text by .ci/check_seed_facts.py, which CI runs against the seeds); each builder must produce the same document:

@@ -89,7 +89,7 @@ def test_the_cloud_key_picks_the_contract():
     del doc["config"]["pai-platform:cloud"]  # without it the stack is a PAI stack: ModelArts keys are unknown
     assert any("huaweicloud:region" in e or "'alicloud:region' is a required property" in e for e in errors(doc))
     dev = load(ROOT / "stacks" / "Pulumi.dev.yaml")
-    dev["config"]["pai-platform:cloud"] = "alicloud"  # accepted by components/config.py load, then dropped
+    dev["config"]["pai-platform:cloud"] = "alicloud"  # accepted by components/alicloud/contract.py load, then dropped
     assert errors(dev) == []
     dev["config"]["pai-platform:cloud"] = "aws"
     assert errors(dev)

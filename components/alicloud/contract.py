@@ -277,7 +277,7 @@ class Workspace(Model):
 
 
 class AccountBootstrap(Model):
-    """Once-per-account setup (components/account.py). Off by default: stacks sharing an account must not fight
+    """Once-per-account setup (components/alicloud/resources/account.py). Off by default: stacks sharing an account must not fight
     over it, and service activation happens during `pulumi preview` too (invokes run on preview)."""
 
     enabled: StrictBool = Field(False, description="Build the pai:account:Bootstrap component.")

@@ -3,7 +3,7 @@
 Seeds (../shared/seeds/):
 - 000 "PAI modules and dependent Alibaba Cloud services" (English; 001 is the same text in Japanese);
 - 002 "Permission management" (the dependent-service table per PAI sub-service and the activation-policy table);
-- 003 "Custom policies for resource pools and resource quotas" (see `components/quota.py`).
+- 003 "Custom policies for resource pools and resource quotas" (see `components/alicloud/plan/quota.py`).
 Every entry says where it comes from; where the seeds are silent the source is an Alibaba Cloud page.
 """
 
