@@ -213,7 +213,7 @@ class QuotaGrant(Model):
                                     lingjun_vpc=self.lingjun_vpc)
 
 
-class Workspace(Model):
+class Workspace(Model, catalogue.UsesModules):
     """One team's PAI workspace and everything it depends on."""
 
     name: Annotated[StrictStr, _rule(rules.check_workspace_name)] = Field(
@@ -263,13 +263,6 @@ class Workspace(Model):
                 return ExistingNetwork.model_validate(v)
             return NewNetwork.model_validate(v)
         return v
-
-    @property
-    def services(self) -> tuple[str, ...]:
-        return catalogue.services_for(self.modules)
-
-    def needs(self, service: str) -> bool:
-        return service in self.services
 
     @property
     def has_network(self) -> bool:

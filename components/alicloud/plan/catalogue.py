@@ -114,6 +114,20 @@ def services_for(modules: Iterable[str], *, include_workspace: bool = True) -> t
     return tuple(k for k in SERVICES if k in wanted)
 
 
+class UsesModules:
+    """What a workspace's modules pull in, for anything with a `modules` list (the contract's workspace, the bundle's
+    Args): one definition, so both read the catalogue the same way. The class using it has `modules`, a sequence
+    of module keys (not annotated here: pydantic would take the annotation for a field of the contract)."""
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The cloud services the modules depend on (seed 002), in catalogue order."""
+        return services_for(self.modules)
+
+    def needs(self, service: str) -> bool:
+        return service in self.services
+
+
 def activation_policies_for(services: Iterable[str]) -> tuple[str, ...]:
     """System policies that let a RAM user activate `services` (002 activation table), de-duplicated, ordered."""
     seen: dict[str, None] = {}

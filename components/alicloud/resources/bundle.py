@@ -126,7 +126,7 @@ class NewNetworkArgs:
 
 
 @dataclass(frozen=True)
-class WorkspaceBundleArgs:
+class WorkspaceBundleArgs(catalogue.UsesModules):
     """One team's PAI workspace and what it depends on. Checked by the bundle itself (`validate_bundle`) with the
     rules a stack file is checked with, so another Pulumi program can build it with its own arguments."""
 
@@ -165,14 +165,6 @@ class WorkspaceBundleArgs:
     resource through `tagging.register_stack_tags`)."""
     region: Optional[str] = None
     """The provider's region, when known: the vSwitch zones must belong to it."""
-
-    @property
-    def services(self) -> tuple[str, ...]:
-        """The cloud services the modules depend on (seed 002), in catalogue order."""
-        return catalogue.services_for(self.modules)
-
-    def needs(self, service: str) -> bool:
-        return service in self.services
 
     @property
     def has_network(self) -> bool:
