@@ -1,4 +1,4 @@
-# make preview [STACK=dev|prod|modelarts] [FORMAT=tree|json|policies|mermaid|dot] [POLICY=1]
+# make preview [STACK=dev|prod|modelarts] [FORMAT=tree|json|policies|access|access-csv|mermaid|dot] [POLICY=1]
 # make preview BASE=<git ref> [STACK=...]   (what changes from that ref's plan; exit 3 if protected data is replaced)
 # make preview PROJECT=bootstrap STACK=shared   (the state-backend program)
 # make schema   (regenerate stacks/stack.schema.json, the editor schema of a stack file, from the config contract)

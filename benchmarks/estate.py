@@ -15,8 +15,8 @@ so at the largest size (40 workspaces: 16 of them with NAS) each NAS workspace u
 Every new VPC gets its own 10.<w>.0.0/16 (and 10.<w>.<n>.0/24 vSwitches), so no two networks overlap.
 Member slot 0 of every workspace is an admin shared by a block of four workspaces (console login, activator; the
 first is the stack's resource administrator), slot 1 an auditor shared by a block of five; the other slots are
-the workspace's own users, whose profile (role, console login, access key, extra system policy) follows the slot
-number. Shared blocks keep every user within RAM's 10 groups per user.
+the workspace's own users, whose profile (role, console login, access key, extra system policy in the EAS
+workspaces) follows the slot number. Shared blocks keep every user within RAM's 10 groups per user.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def member(w: int, slot: int) -> dict[str, Any]:
         out["consoleLogin"] = True
     if slot % 5 == 0:
         out["accessKey"] = True
-    if slot % 10 == 7:
+    if slot % 10 == 7 and w % 5 in (1, 4):  # EAS read-only fits only a workspace that uses eas
         out["systemPolicies"] = ["AliyunPAIEASReadOnlyAccess"]
     return out
 

@@ -1,6 +1,6 @@
 """Offline preview: run the project's real program under the mock runtime and print what it would create.
 
-    python -m offline.preview --stack dev --format tree|json|policies|mermaid|dot [--project-dir bootstrap]
+    python -m offline.preview --stack dev --format tree|json|policies|access|access-csv|mermaid|dot [--project-dir bootstrap]
 
 No cloud call is made and no credentials are needed; ids are placeholders. A bad stack file gives exit status 2
 and one line on stderr. `pulumi preview` with the CLI is the real thing; this is for review without an account.
@@ -18,12 +18,13 @@ from typing import Any, Callable, Optional
 import pulumi
 
 from . import fakes, tokens
+from .access import render_access, render_access_csv
 from .diagram import render_dot, render_mermaid
 from .runtime import SECRET, STACK_TYPE, Plan, Registration, run
 from .stackfile import StackFileError, project_config_declarations, read_project_file, read_stack_file
 
 ROOT = Path(__file__).resolve().parent.parent
-FORMATS = ("tree", "json", "policies", "mermaid", "dot")
+FORMATS = ("tree", "json", "policies", "access", "access-csv", "mermaid", "dot")
 
 
 def read_project(project_dir: Path) -> tuple[str, Path]:
@@ -200,6 +201,8 @@ RENDERERS: dict[str, Callable[[Plan], str]] = {
     "tree": render_tree,
     "json": render_json,
     "policies": render_policies,
+    "access": render_access,
+    "access-csv": render_access_csv,
     "mermaid": render_mermaid,
     "dot": render_dot,
 }

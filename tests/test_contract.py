@@ -161,8 +161,20 @@ def test_ten_groups_per_user_count_the_resource_admins_group():
     # RAM: "Groups per user: 10" (https://www.alibabacloud.com/help/en/ram/product-overview/limits).
     load(raw(_in_workspaces(10)))
     assert error_of(_in_workspaces(10, resourceAdmin=True)) == (
-        "workspaces[9].members[0].roles: 'carol' user would join 11 RAM groups over the stack (role, activators and "
-        "resource-admins groups); RAM allows 10 per user")
+        "workspaces[9].members[0].roles: 'carol' user would join 11 RAM groups over the stack (role, activators, "
+        "dataset-acceleration and resource-admins groups); RAM allows 10 per user")
+
+
+def test_ten_groups_per_user_count_each_dataset_acceleration_group():
+    # A resource admin of a workspace with dataset acceleration joins its dataset-acceleration group: 1 resource-admins
+    # group + 5 x (role group + dataset-acceleration group) = 11.
+    accel = dict(modules=["itag", "dataset-acceleration"])
+    five = [minimal_workspace(name=f"ws_{i:02}", **accel, members=[
+        {"name": "carol", "roles": ["PAI.AlgoDeveloper"], "resourceAdmin": True}]) for i in range(5)]
+    load(raw(base_config(*five[:4])))
+    assert error_of(base_config(*five)) == (
+        "workspaces[4].members[0].roles: 'carol' user would join 11 RAM groups over the stack (role, activators, "
+        "dataset-acceleration and resource-admins groups); RAM allows 10 per user")
 
 
 def test_ten_groups_per_user_count_the_activators_groups():
@@ -173,13 +185,51 @@ def test_ten_groups_per_user_count_the_activators_groups():
 def test_system_policies_per_user_are_counted_over_the_stack(monkeypatch):
     # RAM allows 20 system policies per user; the catalogue holds fewer than that, so the rule is shown at 2.
     monkeypatch.setattr(naming, "MAX_SYSTEM_POLICIES_PER_USER", 2)
+    eas = dict(modules=["eas"], network=DSW_NETWORK)
     cfg = base_config(
-        minimal_workspace(name="a_ws", members=[{"name": "dan", "roles": ["PAI.AlgoDeveloper"],
-                                                 "systemPolicies": ["AliyunOSSFullAccess", "AliyunNASFullAccess"]}]),
-        minimal_workspace(name="b_ws", members=[{"name": "dan", "roles": ["PAI.AlgoDeveloper"],
-                                                 "systemPolicies": ["AliyunVPCFullAccess"]}]))
+        minimal_workspace(name="a_ws", **eas, members=[{"name": "dan", "roles": ["PAI.AlgoDeveloper"], "systemPolicies": [
+            "AliyunPAIEASReadOnlyAccess", "AliyunPAIReadOnlyAccess"]}]),
+        minimal_workspace(name="b_ws", **eas, members=[{"name": "dan", "roles": ["PAI.AlgoDeveloper"],
+                                                        "systemPolicies": ["AliyunPAIEASFullAccess"]}]))
     assert error_of(cfg) == ("workspaces[1].members[0].systemPolicies: 'dan' user would hold 3 system policies "
                              "directly; RAM allows 2 per user")
+
+
+# --- system policies that fit the member --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("member,modules,rule", [
+    ({"systemPolicies": ["AliyunOSSFullAccess"], "activator": True}, ["itag"],
+     "'AliyunOSSFullAccess' is never given to a member: it reaches every bucket of the account, the Pulumi state "
+     "bucket included"),
+    ({"systemPolicies": ["AliyunNASFullAccess"]}, ["dsw"],
+     "'AliyunNASFullAccess' is an activation policy (seed 002 activation table): only for a member with activator: true"),
+    ({"systemPolicies": ["AliyunNASFullAccess"], "activator": True}, ["eas"],
+     "'AliyunNASFullAccess' activates no service this workspace's modules need (modules: eas)"),
+    ({"systemPolicies": ["AliyunPAIEASFullAccess"]}, ["dsw"],
+     "'AliyunPAIEASFullAccess' is an EAS policy (seed 002): only in a workspace that uses eas (modules: dsw)"),
+    ({"systemPolicies": ["AliyunPAIEASReadOnlyAccess"]}, ["itag"],
+     "'AliyunPAIEASReadOnlyAccess' is an EAS policy (seed 002): only in a workspace that uses eas (modules: itag)"),
+    ({"systemPolicies": ["AliyunDatasetAccFullAccess"], "resourceAdmin": True}, ["itag", "dataset-acceleration"],
+     "'AliyunDatasetAccFullAccess' is not given by name: the workspace's dataset-acceleration group gives it to its "
+     "resourceAdmin members"),
+])
+def test_a_system_policy_that_does_not_fit_the_member_is_refused(member, modules, rule):
+    net = {"network": DSW_NETWORK} if {"dsw", "eas"} & set(modules) else {}
+    ws = minimal_workspace(modules=modules, **net, members=[{"name": "dan", "roles": ["PAI.AlgoDeveloper"], **member}])
+    assert error_of(base_config(ws)) == f"workspaces[0].members[0].systemPolicies[0]: {rule}"
+
+
+@pytest.mark.parametrize("member,modules", [
+    ({"systemPolicies": ["AliyunNASFullAccess", "AliyunVPCFullAccess"], "activator": True}, ["dsw"]),  # 002 row DSW
+    ({"systemPolicies": ["AliyunEventBridgeFullAccess"], "activator": True}, ["itag"]),  # every workspace's service
+    ({"systemPolicies": ["AliyunPAIEASFullAccess", "AliyunPAIEASReadOnlyAccess"]}, ["eas"]),
+    ({"systemPolicies": ["AliyunPAIReadOnlyAccess"]}, ["itag"]),
+])
+def test_a_system_policy_that_fits_the_member_is_accepted(member, modules):
+    net = {"network": DSW_NETWORK} if {"dsw", "eas"} & set(modules) else {}
+    load(raw(base_config(minimal_workspace(modules=modules, **net, members=[
+        {"name": "dan", "roles": ["PAI.AlgoDeveloper"], **member}]))))
 
 
 # --- network, storage, tags ---------------------------------------------------------------------------------------

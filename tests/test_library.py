@@ -56,6 +56,14 @@ def _refusal(args: WorkspaceBundleArgs) -> tuple[list[str], list]:
     (dict(members=(BundleMember("mei", ("PAI.AlgoDeveloper",), system_policies=("AliyunPAIFullAccess",)),)),
      "members[0].systemPolicies[0]",
      dict(members=[{"name": "mei", "roles": ["PAI.AlgoDeveloper"], "systemPolicies": ["AliyunPAIFullAccess"]}])),
+    # system policies must fit the member (rules.check_member_system_policy), bundle and stack file alike
+    (dict(members=(BundleMember("mei", ("PAI.AlgoDeveloper",), True, ("AliyunOSSFullAccess",)),)),
+     "members[0].systemPolicies[0]", dict(members=[{"name": "mei", "roles": ["PAI.AlgoDeveloper"], "activator": True,
+                                                    "systemPolicies": ["AliyunOSSFullAccess"]}])),
+    (dict(members=(BundleMember("mei", ("PAI.AlgoDeveloper",), system_policies=("AliyunPAIEASReadOnlyAccess",)),)),
+     "members[0].systemPolicies[0]", dict(members=[{"name": "mei", "roles": ["PAI.AlgoDeveloper"],
+                                                    "systemPolicies": ["AliyunPAIEASReadOnlyAccess"]}])),
+    (dict(modules=("itag", "dataset-acceleration")), "modules[1]", dict(modules=["itag", "dataset-acceleration"])),
 ])
 def test_a_component_refuses_what_the_contract_refuses_with_the_same_rule(over, path, contract_over):
     lines, registered = _refusal(_args(**over))

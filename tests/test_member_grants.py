@@ -86,13 +86,41 @@ def test_without_a_resource_admin_nobody_gets_pai_full_access(plan_for):
     assert not [g for g in plan.by_type(T_GROUP) if g.plain_inputs()["groupName"] == "acme-pai-resource-admins"]
 
 
-def test_dataset_acceleration_adds_its_pair_to_the_resource_admins(plan_for):
+def test_dataset_acceleration_goes_to_the_resource_admins_of_the_workspace_that_uses_it_only(plan_for):
+    # Seed 002 "AI Acceleration": dataset acceleration needs AliyunPAIFullAccess and AliyunDatasetAccFullAccess.
+    # boss (resource admin of `accel`) gets both; root is a resource admin of another workspace only, and gets
+    # AliyunPAIFullAccess but not dataset acceleration; alice (no resourceAdmin) gets neither.
+    accel = minimal_workspace(name="accel", modules=["itag", "dataset-acceleration"], members=[
+        {"name": "boss", "roles": ["PAI.WorkspaceAdmin"], "resourceAdmin": True},
+        {"name": "alice", "roles": ["PAI.AlgoDeveloper"]}])
+    other = minimal_workspace(name="other", members=[
+        {"name": "root", "roles": ["PAI.WorkspaceAdmin"], "resourceAdmin": True}])
+    plan = plan_for(base_config(accel, other))
+    assert system_policies_of_group(plan, "acme-pai-resource-admins") == {"AliyunPAIFullAccess"}
+    assert members_of(plan, "acme-pai-resource-admins") == {"boss", "root"}
+    assert holders_of(plan, "AliyunDatasetAccFullAccess") == {"group acme-accel-dataset-acceleration"}
+    assert system_policies_of_group(plan, "acme-accel-dataset-acceleration") == {"AliyunDatasetAccFullAccess"}
+    assert members_of(plan, "acme-accel-dataset-acceleration") == {"boss"}
+    # no custom policy reaches the group: it is not a role group
+    assert not [a for a in plan.by_type(T_GPA) if a.plain_inputs()["groupName"] == "acme-accel-dataset-acceleration"
+                and a.plain_inputs()["policyType"] != "System"]
+    # AliyunPAIFullAccess stays in the resource-admins group: the policy pack finds nothing to refuse
+    from offline.preview import plan_json
+    from policypack import rules as pack
+
+    assert pack.check_preview(plan_json(plan)["resources"]) == []
+
+
+def test_dataset_acceleration_without_a_resource_admin_is_refused(plan_for):
+    import pulumi
+    import pytest
+
     ws = minimal_workspace(modules=["itag", "dataset-acceleration"], members=[
-        {"name": "boss", "roles": ["PAI.WorkspaceAdmin"], "resourceAdmin": True}])
-    plan = plan_for(base_config(ws))
-    assert system_policies_of_group(plan, "acme-pai-resource-admins") == {
-        "AliyunPAIFullAccess", "AliyunDatasetAccFullAccess"}
-    assert holders_of(plan, "AliyunDatasetAccFullAccess") == {"group acme-pai-resource-admins"}
+        {"name": "boss", "roles": ["PAI.WorkspaceAdmin"], "activator": True}])
+    with pytest.raises(pulumi.RunError) as e:
+        plan_for(base_config(ws))
+    assert ("workspaces[0].modules[1]: 'dataset-acceleration' needs a member with resourceAdmin: true (seed 002: "
+            "AliyunPAIFullAccess + AliyunDatasetAccFullAccess, for its resource admins only)" in str(e.value))
 
 
 def test_extra_system_policies_are_attached_to_that_user_only(plan_for):

@@ -175,7 +175,9 @@ def test_stack_outputs_hold_passwords_and_keys_only_as_secrets(project, stack):
 
 @pytest.mark.parametrize("stack", STACKS)
 @pytest.mark.parametrize("argv", [["--format", "tree"], ["--format", "json"], ["--format", "policies"],
-                                  ["--format", "json", "--policy-pack"]], ids=["tree", "json", "policies", "policy-pack"])
+                                  ["--format", "access"], ["--format", "access-csv"],
+                                  ["--format", "json", "--policy-pack"]],
+                         ids=["tree", "json", "policies", "access", "access-csv", "policy-pack"])
 def test_no_preview_format_prints_a_secret(project, capsys, caplog, stack, argv):
     secrets = secret_values(preview.plan_stack(stack, project))
     with caplog.at_level(logging.DEBUG):

@@ -63,7 +63,7 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
             ),
             resource_admin_group=naming.resource_admin_group(cfg.name_prefix),
             resource_admins=tuple(sorted({m.name for ws in cfg.workspaces for m in ws.members if m.resource_admin})),
-            resource_admin_policies=grants.resource_admin_policies(cfg.workspaces),
+            resource_admin_policies=grants.resource_admin_policies(),
         ),
     )
     bundles = {
@@ -117,7 +117,8 @@ def bundle_args(cfg: config.StackConfig, ws: config.Workspace, users: dict[str, 
         modules=tuple(ws.modules),
         name_prefix=cfg.name_prefix,
         users=users,
-        members=tuple(BundleMember(m.name, tuple(m.roles), m.activator, tuple(m.system_policies)) for m in ws.members),
+        members=tuple(BundleMember(m.name, tuple(m.roles), m.activator, tuple(m.system_policies), m.resource_admin)
+                      for m in ws.members),
         display_name=ws.display_name,
         env_types=tuple(ws.env_types),
         network=NewNetworkArgs(net.cidr, tuple(VSwitchArgs(v.zone_id, v.cidr) for v in net.vswitches)) if net else None,

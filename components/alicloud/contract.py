@@ -125,8 +125,12 @@ class Member(Model):
     console_login: StrictBool = Field(False, description="Create a console login profile (generated secret password).")
     access_key: StrictBool = Field(False, description="Create an API access key (secret).")
     activator: StrictBool = Field(False, description="May activate the cloud services the workspace's modules need.")
-    resource_admin: StrictBool = Field(False, description="Gets AliyunPAIFullAccess (buy and delete all PAI resources).")
-    system_policies: list[SystemPolicy] = Field(default_factory=list, description="Extra system policies (exact names).")
+    resource_admin: StrictBool = Field(False, description=(
+        "Gets AliyunPAIFullAccess (buy and delete all PAI resources); with the dataset-acceleration module, also "
+        "AliyunDatasetAccFullAccess, through this workspace's dataset-acceleration group."))
+    system_policies: list[SystemPolicy] = Field(default_factory=list, description=(
+        "Extra system policies (exact names) that fit the member: activation policies only with activator: true "
+        "and for the workspace's services, EAS policies only with eas, never AliyunOSSFullAccess."))
 
     @field_validator("roles")
     @classmethod
@@ -397,10 +401,13 @@ def _check_users(out: Problems, cfg: StackConfig) -> None:
                     if getattr(prev[1], attr) != getattr(m, attr):
                         out.add(f"{mp}.{to_camel(attr)}", getattr(m, attr), f"differs from the same user at {prev[0]}")
             before = groups[key]
-            groups[key] += len(m.roles) + int(m.activator)  # a group per role, and the workspace's activators group
+            # a group per role, the workspace's activators group, and its dataset-acceleration group (resource admins)
+            accelerates = m.resource_admin and catalogue.DATASET_ACCELERATION in ws.modules
+            groups[key] += len(m.roles) + int(m.activator) + int(accelerates)
             if before <= naming.MAX_GROUPS_PER_USER < groups[key]:
                 out.add(f"{mp}.roles", m.name, f"user would join {groups[key]} RAM groups over the stack (role, "
-                        f"activators and resource-admins groups); RAM allows {naming.MAX_GROUPS_PER_USER} per user")
+                        f"activators, dataset-acceleration and resource-admins groups); RAM allows "
+                        f"{naming.MAX_GROUPS_PER_USER} per user")
             before = len(system.setdefault(key, set()))
             system[key].update(m.system_policies)
             if before <= naming.MAX_SYSTEM_POLICIES_PER_USER < len(system[key]):

@@ -150,6 +150,41 @@ def check_system_policy(v: str) -> str:
     return v
 
 
+ACTIVATION_POLICIES: frozenset[str] = frozenset(p for s in catalogue.SERVICES.values() for p in s.activation_policies)
+"""Every policy of seed 002's activation table (and EventBridge's): account-wide rights to activate a service."""
+EAS_POLICIES: frozenset[str] = frozenset(catalogue.EAS_POLICIES.values())
+
+
+def check_member_system_policy(v: str, *, modules: Sequence[str], activator: bool = False) -> str:
+    """A system policy that fits the member it is given to (`members[].systemPolicies`), in a workspace with
+    `modules`; the one rule, called for stack files (contract, through `check_workspace`) and bundles alike.
+
+    - known to the catalogue and not admin-only (`check_system_policy`);
+    - never AliyunOSSFullAccess: it reaches every bucket of the account, the Pulumi state bucket included; the
+      workspace's access policy already covers its own buckets, and activators hold it through their group;
+    - never AliyunDatasetAccFullAccess: the workspace's dataset-acceleration group gives it to its resource admins;
+    - an activation policy (seed 002 activation table) only to an `activator: true` member, and only for a service
+      the workspace's modules need;
+    - an EAS policy (seed 002 EAS management / read-only) only where the workspace uses eas.
+    """
+    check_system_policy(v)
+    if v == catalogue.OSS_FULL_ACCESS:
+        raise ValueError("is never given to a member: it reaches every bucket of the account, the Pulumi state bucket "
+                         "included")
+    if v == catalogue.DATASET_ACC_FULL_ACCESS:
+        raise ValueError("is not given by name: the workspace's dataset-acceleration group gives it to its "
+                         "resourceAdmin members")
+    if v in ACTIVATION_POLICIES:
+        if not activator:
+            raise ValueError("is an activation policy (seed 002 activation table): only for a member with activator: true")
+        services = catalogue.services_for(modules)
+        if v not in catalogue.activation_policies_for(services):
+            raise ValueError(f"activates no service this workspace's modules need (modules: {', '.join(modules)})")
+    if v in EAS_POLICIES and "eas" not in modules:
+        raise ValueError(f"is an EAS policy (seed 002): only in a workspace that uses eas (modules: {', '.join(modules)})")
+    return v
+
+
 def check_workspace_name(v: str) -> str:
     return pattern(v, naming.WORKSPACE_RE, naming.WORKSPACE_RULE)
 
@@ -263,6 +298,15 @@ def _members(ws: Any) -> Iterator[Problem]:
         if m.name.lower() in names:
             yield f"members[{mi}].name", m.name, "user is listed twice in this workspace (RAM user names ignore case)"
         names.add(m.name.lower())
+        for pi, p in enumerate(m.system_policies):
+            try:
+                check_member_system_policy(p, modules=ws.modules, activator=m.activator)
+            except ValueError as e:
+                yield f"members[{mi}].systemPolicies[{pi}]", p, str(e)
+    if catalogue.DATASET_ACCELERATION in ws.modules and not any(m.resource_admin for m in ws.members):
+        yield (f"modules[{list(ws.modules).index(catalogue.DATASET_ACCELERATION)}]", catalogue.DATASET_ACCELERATION,
+               "needs a member with resourceAdmin: true (seed 002: AliyunPAIFullAccess + AliyunDatasetAccFullAccess, "
+               "for its resource admins only)")
 
 
 def _grants(ws: Any) -> Iterator[Problem]:

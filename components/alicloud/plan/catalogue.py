@@ -181,7 +181,13 @@ and has administrator permissions on all workspaces. Proceed with caution.'"""
 
 EAS_FULL_ACCESS = "AliyunPAIEASFullAccess"  # seed 002 "EAS management permissions"
 EAS_READ_ONLY = "AliyunPAIEASReadOnlyAccess"  # seed 002 "EAS read-only permissions"
-DATASET_ACCELERATION_POLICIES = (PAI_FULL_ACCESS, "AliyunDatasetAccFullAccess")  # seed 002 "AI Acceleration"
+DATASET_ACC_FULL_ACCESS = "AliyunDatasetAccFullAccess"
+DATASET_ACCELERATION_POLICIES = (PAI_FULL_ACCESS, DATASET_ACC_FULL_ACCESS)  # seed 002 "AI Acceleration"
+DATASET_ACCELERATION = "dataset-acceleration"
+"""The module key of dataset acceleration: its pair goes to the resource admins of the workspaces that use it."""
+OSS_FULL_ACCESS = "AliyunOSSFullAccess"
+"""Every bucket of the account, the Pulumi state bucket included: only the activators group holds it (002 activation
+table, row OSS), never a member by name."""
 
 ADMIN_ONLY_POLICIES = frozenset({PAI_FULL_ACCESS})
 

@@ -9,7 +9,12 @@ Least privilege, in this order of preference:
    (the same VPC read statement seed 003 documents for resource pools).
 3. Account-wide system policies only where the seeds require them and only for members who are marked for it:
    activators get the activation policies of exactly their workspace's dependent services (seed 002 table);
-   resource administrators get AliyunPAIFullAccess (seed 002: admin-only), in one stack-wide group.
+   resource administrators get AliyunPAIFullAccess (seed 002: admin-only), in one stack-wide group; in a workspace
+   that uses dataset acceleration, that workspace's resource administrators (and nobody else) also join its
+   `dataset-acceleration` group, which holds AliyunDatasetAccFullAccess, the other half of seed 002's pair ("When
+   using dataset acceleration only, RAM accounts need the AliyunPAIFullAccess and AliyunDatasetAccFullAccess
+   permissions"). AliyunPAIFullAccess stays in the one resource-admins group (the policy pack allows it nowhere
+   else), so the pair is complete for exactly those members.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ NAS_READ = ("nas:DescribeFileSystems", "nas:DescribeMountTargets")
 VPC_READ = ("vpc:DescribeVpcs", "vpc:DescribeVSwitches", "ecs:DescribeSecurityGroups")  # seed 003 VPC statement
 
 ACTIVATORS = "activators"
+DATASET_ACCELERATION = catalogue.DATASET_ACCELERATION
+"""Group key (and RAM group name suffix) of a workspace's dataset-acceleration group."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,8 @@ class PolicySpec:
 
 @dataclass(frozen=True)
 class GroupSpec:
-    """A RAM group of a workspace: one per PAI role used, plus the activators group when asked for."""
+    """A RAM group of a workspace: one per PAI role used, plus the activators group when asked for, plus the
+    dataset-acceleration group when the module is used."""
 
     key: str
     name: str
@@ -95,6 +103,11 @@ def workspace_grants(prefix: str, ws) -> WorkspaceGrants:
         groups.append(GroupSpec(ACTIVATORS, naming.group_name(prefix, ws.name, ACTIVATORS), None, activators,
                                 catalogue.activation_policies_for(ws.services),
                                 comment=f"PAI workspace {ws.name}: may activate {', '.join(ws.services)}"))
+    accelerators = tuple(m.name for m in ws.members if m.resource_admin)
+    if DATASET_ACCELERATION in ws.modules and accelerators:  # none: a config error (rules.check_workspace)
+        groups.append(GroupSpec(DATASET_ACCELERATION, naming.group_name(prefix, ws.name, DATASET_ACCELERATION), None,
+                                accelerators, (catalogue.DATASET_ACC_FULL_ACCESS,),
+                                comment=f"PAI workspace {ws.name}: dataset acceleration for its resource admins"))
 
     buckets = [naming.bucket_name(prefix, ws.name, b) for b in ws.buckets]
     has_nas, has_vpc = ws.needs("nas"), ws.has_network
@@ -124,9 +137,7 @@ def workspace_grants(prefix: str, ws) -> WorkspaceGrants:
     return WorkspaceGrants(tuple(groups), tuple(policies), member_sys)
 
 
-def resource_admin_policies(workspaces) -> tuple[str, ...]:
-    """System policies of the stack-wide resource-administrator group (seed 002)."""
-    out = [catalogue.PAI_FULL_ACCESS]
-    if any("dataset-acceleration" in ws.modules for ws in workspaces):
-        out.append("AliyunDatasetAccFullAccess")
-    return tuple(out)
+def resource_admin_policies() -> tuple[str, ...]:
+    """System policies of the stack-wide resource-administrator group (seed 002): AliyunPAIFullAccess only, whatever
+    the workspaces use; dataset acceleration's AliyunDatasetAccFullAccess is per workspace (`workspace_grants`)."""
+    return (catalogue.PAI_FULL_ACCESS,)

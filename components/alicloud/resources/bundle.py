@@ -75,7 +75,11 @@ class BundleMember:
     activator: bool = False
     """May activate the cloud services the workspace's modules need (the workspace's activators group)."""
     system_policies: Sequence[str] = ()
-    """Extra system policies attached to the user (`catalogue.SYSTEM_POLICIES`, not admin-only ones)."""
+    """Extra system policies attached to the user: only those that fit the member (`rules.check_member_system_policy`)."""
+    resource_admin: bool = False
+    """A resource administrator: holds AliyunPAIFullAccess through the stack's resource-admins group (`Users`, made
+    by the program that owns the users), and joins this workspace's dataset-acceleration group when it uses that
+    module."""
 
 
 @dataclass(frozen=True)
