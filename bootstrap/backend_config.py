@@ -99,6 +99,11 @@ class BootstrapSettings(BaseModel):
     previewer_system_policies: tuple[str, ...] = Field(DEFAULT_PREVIEWER_POLICIES, alias="previewerSystemPolicies")
     """System policies attached to the previewer role."""
 
+    max_session_duration: int = Field(3600, alias="maxSessionDuration", ge=3600, le=43200)
+    """MaxSessionDuration of both roles, in seconds: the longest STS session a pipeline job may ask for
+    (AssumeRoleWithOIDC DurationSeconds: 900 up to this). RAM CreateRole: 3600-43200, default 3600
+    (https://www.alibabacloud.com/help/doc-detail/159988.htm). The example pipelines ask for 3600."""
+
     @field_validator("region")
     @classmethod
     def _region(cls, value: str) -> str:

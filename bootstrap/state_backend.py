@@ -101,6 +101,9 @@ class PipelineRoleArgs:
     system_policies: Sequence[str] = field(default_factory=tuple)
     """System policies attached to the role, by exact name."""
 
+    max_session_duration: int = 3600
+    """Longest STS session of the role, in seconds (RAM: 3600-43200, default 3600)."""
+
 
 class PipelineRole(pulumi.ComponentResource):
     """A RAM role assumed by the pipeline through OIDC, with state-bucket access and system policies."""
@@ -125,8 +128,9 @@ class PipelineRole(pulumi.ComponentResource):
             role_name=args.role_name,
             description=args.description,
             assume_role_policy_document=trust,
-            # One hour covers a preview or an update of this project; the pipeline asks for no more.
-            max_session_duration=3600,
+            # The longest session a job may ask for (role-session-expiration / DurationSeconds); the example
+            # pipelines ask for 3600 s and time their jobs out sooner.
+            max_session_duration=args.max_session_duration,
             opts=child,
         )
         role_child = pulumi.ResourceOptions(parent=self.role)
@@ -219,6 +223,9 @@ class PipelineIdentityArgs:
     previewer_system_policies: Sequence[str]
     """System policies of the previewer."""
 
+    max_session_duration: int = 3600
+    """MaxSessionDuration of both roles, in seconds."""
+
 
 class PipelineIdentity(pulumi.ComponentResource):
     """The CI system as an OIDC identity provider in RAM, and the roles its jobs assume."""
@@ -258,6 +265,7 @@ class PipelineIdentity(pulumi.ComponentResource):
                 state_bucket=args.state_bucket,
                 state_read_write=True,
                 system_policies=tuple(args.deployer_system_policies),
+                max_session_duration=args.max_session_duration,
             ),
             opts=child,
         )
@@ -275,6 +283,7 @@ class PipelineIdentity(pulumi.ComponentResource):
                     state_bucket=args.state_bucket,
                     state_read_write=False,
                     system_policies=tuple(args.previewer_system_policies),
+                    max_session_duration=args.max_session_duration,
                 ),
                 opts=child,
             )
@@ -304,6 +313,7 @@ def build(settings: BootstrapSettings, opts: Optional[pulumi.ResourceOptions] = 
             previewer_role_name=settings.previewer_role_name,
             previewer_subjects=settings.previewer_subjects,
             previewer_system_policies=settings.previewer_system_policies,
+            max_session_duration=settings.max_session_duration,
         ),
         opts,
     )

@@ -47,7 +47,7 @@ def _plan_record(project_dir: Path, stack: str) -> dict[str, Any]:
     """Run in the subprocess: plan `stack` of `project_dir` and return plan_json plus aliases and delete options."""
     from .preview import plan_json, plan_stack
 
-    plan = plan_stack(stack, project_dir)
+    plan = plan_stack(stack, project_dir, dry_run=True)  # as `pulumi preview`, like the preview CLI
     mod = sys.modules.get("components")
     if mod is not None and (project_dir / "components").is_dir():
         origin = Path(getattr(mod, "__file__", "") or "").resolve()

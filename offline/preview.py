@@ -2,7 +2,9 @@
 
     python -m offline.preview --stack dev --format tree|json|policies|access|access-csv|mermaid|dot [--project-dir bootstrap]
 
-No cloud call is made and no credentials are needed; ids are placeholders. A bad stack file gives exit status 2
+No cloud call is made and no credentials are needed; ids are placeholders. The program runs as under `pulumi
+preview` (`pulumi.runtime.is_dry_run()` is True), so the account bootstrap reports "would activate" instead of
+calling its activation invokes. A bad stack file gives exit status 2
 and one line on stderr. `pulumi preview` with the CLI is the real thing; this is for review without an account.
 """
 
@@ -56,10 +58,13 @@ def program_for(project_dir: Path) -> Callable[[], None]:
     return program
 
 
-def plan_stack(stack: str, project_dir: Path = ROOT, config: Optional[dict[str, str]] = None) -> Plan:
-    """Run `project_dir`'s program for `stack` (or with an explicit config map) and return its plan."""
+def plan_stack(stack: str, project_dir: Path = ROOT, config: Optional[dict[str, str]] = None, *,
+               dry_run: bool = False) -> Plan:
+    """Run `project_dir`'s program for `stack` (or with an explicit config map) and return its plan.
+
+    `dry_run=True` runs it as `pulumi preview` does (the CLI below), False as `pulumi up` (see runtime.run)."""
     project, stack_config = load_stack_config(project_dir, stack) if config is None else (read_project(project_dir)[0], config)
-    return run(program_for(project_dir), project=project, stack=stack, config=stack_config)
+    return run(program_for(project_dir), project=project, stack=stack, config=stack_config, dry_run=dry_run)
 
 
 # --- formats ------------------------------------------------------------------------------------------------------
@@ -227,7 +232,7 @@ def main(argv: Optional[list[str]] = None, project_dir: Path = ROOT) -> int:
 
         return diff.run(args.base, args.stack, project_dir, args.format)
     try:
-        plan = plan_stack(args.stack, project_dir)
+        plan = plan_stack(args.stack, project_dir, dry_run=True)  # as `pulumi preview`: no activation invokes
     except (StackFileError, pulumi.RunError) as e:
         for line in str(e).splitlines():  # a ConfigErrors holds one mistake per line
             print(f"error: {line}", file=sys.stderr)

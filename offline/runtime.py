@@ -292,9 +292,14 @@ def run(
     stack: str,
     config: Optional[Mapping[str, str]] = None,
     mocks: Optional[RecordingMocks] = None,
+    dry_run: bool = False,
 ) -> Plan:
     """Run `program` as the Pulumi CLI would (inside a stack) against recording mocks, and return the plan.
 
+    `dry_run` is what `pulumi.runtime.is_dry_run()` returns to the program: True as under `pulumi preview` (the
+    offline preview CLI and plan diff run so), False as under `pulumi up` (the default, and the tests'). The mocks
+    answer every output either way, so only code that asks `is_dry_run()` behaves differently (the account
+    bootstrap's activation invokes, components/alicloud/resources/account.py).
     Exceptions raised by the program (for instance a configuration error) propagate unchanged.
     """
     mocks = mocks or RecordingMocks()
@@ -309,7 +314,7 @@ def run(
             engine=engine,
             project=project,
             stack=stack,
-            dry_run=False,
+            dry_run=dry_run,
             organization="organization",
             callbacks=None,
             root_directory=None,

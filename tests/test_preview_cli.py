@@ -112,6 +112,7 @@ def test_policy_pack_rejects_a_hand_written_stack_through_the_preview(tmp_path, 
         "oss-bucket-private",
         "oss-bucket-encrypted",
         "oss-bucket-public-access-blocked",
+        "oss-bucket-versioned",  # policypack/hygiene.py: the bare bucket is not versioned either
         "ecs-no-public-ingress",
         "ram-no-admin-wildcard",
         "ram-pai-full-access-admins-only",

@@ -1,8 +1,9 @@
 """Once-per-account setup for PAI: service activation, PAI's service-linked roles, and the steps left to a human.
 
 Enabled by the stack-wide `accountBootstrap` setting (off by default): several stacks can share one account, and
-activation is an account-wide side effect that even `pulumi preview` triggers (get_service calls are invokes, and
-invokes run on preview; ALICLOUD-FACTS §4).
+activation is an account-wide side effect. get_service calls are invokes, and invokes run on preview (ALICLOUD-FACTS
+§4), so `activate` skips them when `pulumi.runtime.is_dry_run()` and reports "would activate" instead: a preview
+changes nothing in the account and runs under the read-only previewer role.
 
 What pulumi-alicloud 4.0.0 can do, and so what this component does (SDK `<module>/get_service.py`, ALICLOUD-FACTS §4):
 - activate OSS, NAS, API Gateway and EventBridge with `get_service(enable="On")`;
@@ -144,17 +145,14 @@ class AccountBootstrap(pulumi.ComponentResource):
 
     plan: BootstrapPlan
     activated: dict[str, pulumi.Output[str]]
-    """Activation status per service key ("Opened")."""
+    """Activation status per service key: "Opened" on `pulumi up`, WOULD_ACTIVATE during `pulumi preview`."""
     linked_roles: dict[str, alicloud.resourcemanager.ServiceLinkedRole]
     manual_steps: tuple[ManualStep, ...]
 
     def __init__(self, name: str, args: AccountBootstrapArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("pai:account:Bootstrap", name, None, opts)
         self.plan = plan_bootstrap(args.modules, args.activate_services, args.service_linked_roles)
-        self.activated = {
-            svc: ACTIVATION_INVOKES[svc](enable="On", opts=pulumi.InvokeOptions(parent=self)).status
-            for svc in self.plan.activate
-        }
+        self.activated = activate(self.plan.activate, self)
         self.linked_roles = {
             role.key: alicloud.resourcemanager.ServiceLinkedRole(
                 f"{name}-{role.key}",
@@ -171,10 +169,30 @@ class AccountBootstrap(pulumi.ComponentResource):
         })
 
 
+WOULD_ACTIVATE = "would activate"
+"""What `activated` holds for each service during `pulumi preview`: the activation invoke is not called."""
+
+
+def activate(services: Iterable[str], parent: Optional[pulumi.Resource] = None) -> dict[str, pulumi.Output[str]]:
+    """Activation status per service: the invoke's status ("Opened") on `pulumi up`; during `pulumi preview`
+    (`pulumi.runtime.is_dry_run()`) no invoke is made and each service reads WOULD_ACTIVATE, with one log line.
+
+    Invokes run on preview too (ALICLOUD-FACTS §4), so without this a preview would open services in the account,
+    and a read-only previewer role would fail on the OpenXxxService call."""
+    services = tuple(services)
+    if pulumi.runtime.is_dry_run():
+        if services:
+            pulumi.log.info(f"preview: would activate {', '.join(services)} on `pulumi up` (no activation call made "
+                            "during preview)", resource=parent)
+        return {svc: pulumi.Output.from_input(WOULD_ACTIVATE) for svc in services}
+    opts = pulumi.InvokeOptions(parent=parent) if parent is not None else None
+    return {svc: ACTIVATION_INVOKES[svc](enable="On", opts=opts).status for svc in services}
+
+
 def manual_steps_as_data(steps: Iterable[ManualStep]) -> list[dict[str, str]]:
     """Manual steps as plain data (stack outputs, docs)."""
     return [{"key": s.key, "title": s.title, "console": s.console, "why": s.why} for s in steps]
 
 
 __all__ = ["AccountBootstrap", "AccountBootstrapArgs", "BootstrapPlan", "ManualStep", "manual_steps_as_data",
-           "plan_bootstrap", "ACTIVATION_INVOKES", "NO_ACTIVATION_CALL"]
+           "plan_bootstrap", "activate", "ACTIVATION_INVOKES", "NO_ACTIVATION_CALL", "WOULD_ACTIVATE"]
