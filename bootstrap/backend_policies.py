@@ -120,6 +120,17 @@ def state_policy_name(role_name: str) -> str:
     return f"{role_name.replace('.', '-')}-state"
 
 
+def https_only_policy(bucket: str) -> dict[str, Any]:
+    """The state bucket's bucket policy: deny every request not made over HTTPS, to everyone (the owner included:
+    a `*` principal with a condition applies to all, https://help.aliyun.com/en/oss/user-guide/bucket-policy/).
+    The backend's endpoint is https (`login_url`), so state access is unaffected."""
+    return {"Version": "1", "Statement": [{
+        "Effect": "Deny", "Action": ["oss:*"], "Principal": ["*"],
+        "Resource": [f"acs:oss:*:*:{bucket}", f"acs:oss:*:*:{bucket}/*"],
+        "Condition": {"Bool": {"acs:SecureTransport": ["false"]}},
+    }]}
+
+
 def login_url(bucket: str, region: str) -> str:
     """Backend URL for `pulumi login`: OSS through Pulumi's S3-compatible (DIY) backend.
 

@@ -53,7 +53,7 @@ class StateBucket(pulumi.ComponentResource):
             force_destroy=False,
             server_side_encryption_rule=alicloud.oss.BucketServerSideEncryptionRuleArgs(sse_algorithm="AES256"),
             versioning=alicloud.oss.BucketVersioningArgs(status="Enabled"),
-            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(protect=True, ignore_changes=["acl"])),
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(protect=True, ignore_changes=["acl", "policy"])),
         )
         bucket_child = pulumi.ResourceOptions(parent=self.bucket)
         self.acl = alicloud.oss.BucketAcl(f"{name}-acl", bucket=self.bucket.bucket, acl="private", opts=bucket_child)
@@ -61,6 +61,13 @@ class StateBucket(pulumi.ComponentResource):
             f"{name}-public-access-block",
             bucket=self.bucket.bucket,
             block_public_access=True,
+            opts=bucket_child,
+        )
+
+        self.https_only = alicloud.oss.BucketPolicy(
+            f"{name}-https-only",
+            bucket=self.bucket.bucket,
+            policy=policies.render(policies.https_only_policy(args.bucket_name)),
             opts=bucket_child,
         )
 

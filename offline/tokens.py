@@ -49,6 +49,8 @@ SOURCES: dict[str, tuple[str, str]] = {
     "ALI_BUCKET_ACL": ("pulumi_alicloud.oss", "BucketAcl"),
     "ALI_BUCKET_PUBLIC_ACCESS_BLOCK": ("pulumi_alicloud.oss", "BucketPublicAccessBlock"),
     "ALI_BUCKET_SSE": ("pulumi_alicloud.oss", "BucketServerSideEncryption"),
+    "ALI_BUCKET_POLICY": ("pulumi_alicloud.oss", "BucketPolicy"),
+    "ALI_BUCKET_LOGGING": ("pulumi_alicloud.oss", "BucketLogging"),
     "ALI_NAS": ("pulumi_alicloud.nas", "FileSystem"),
     "ALI_NAS_ACCESS_GROUP": ("pulumi_alicloud.nas", "AccessGroup"),
     "ALI_NAS_ACCESS_RULE": ("pulumi_alicloud.nas", "AccessRule"),

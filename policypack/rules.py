@@ -557,3 +557,18 @@ def check_preview(resources: Sequence[Mapping[str, Any]],
         out += check_resource(r, None, config)
     out += check_stack(resources, config)
     return sorted(out)
+
+
+# --- rules kept in modules of their own (policypack/storage.py, ...): each calls `register` when imported --------
+
+def register(*extra: Rule) -> None:
+    """Add rules to `RULES` (and `RULES_BY_NAME`); a name already there is skipped, so importing twice is harmless."""
+    global RULES, RULES_BY_NAME
+    RULES = RULES + tuple(r for r in extra if r.name not in RULES_BY_NAME)
+    RULES_BY_NAME = {r.name: r for r in RULES}
+
+
+try:
+    from . import storage  # noqa: E402,F401  (registers its rules)
+except ImportError:  # run by the Pulumi CLI as a folder
+    import storage  # type: ignore[no-redef]  # noqa: E402,F401

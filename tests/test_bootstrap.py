@@ -209,7 +209,12 @@ def test_state_bucket_is_private_versioned_encrypted_protected():
     assert bucket.inputs.get("forceDestroy") in (False, None)
     assert "acl" not in bucket.inputs
     assert bucket.protect is True
-    assert bucket.ignore_changes == ["acl"]
+    assert bucket.ignore_changes == ["acl", "policy"]  # BucketAcl and BucketPolicy manage them (drift trap)
+    (policy,) = plan.by_type(T.ALI_BUCKET_POLICY)
+    assert json.loads(policy.inputs["policy"])["Statement"] == [{
+        "Action": ["oss:*"], "Condition": {"Bool": {"acs:SecureTransport": ["false"]}}, "Effect": "Deny",
+        "Principal": ["*"], "Resource": ["acs:oss:*:*:acme-pulumi-state", "acs:oss:*:*:acme-pulumi-state/*"]}]
+    assert parent_type(plan, policy) == T.ALI_BUCKET
     (acl,) = plan.by_type(T.ALI_BUCKET_ACL)
     assert acl.inputs == {"bucket": "acme-pulumi-state", "acl": "private"}
     (block,) = plan.by_type(T.ALI_BUCKET_PUBLIC_ACCESS_BLOCK)

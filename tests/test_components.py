@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import DSW_NETWORK, base_config, minimal_workspace
@@ -72,7 +74,8 @@ def test_existing_network_creates_no_network_and_reads_vswitch_cidrs(plan_for):
 def test_itag_only_creates_no_vpc_and_no_nas(plan_for):
     plan = plan_for(base_config(minimal_workspace(modules=["itag"])))
     assert [r.type for r in plan.custom_resources if r.type.startswith(("alicloud:vpc", "alicloud:nas", "alicloud:ecs"))] == []
-    assert len(plan.by_type(T_BUCKET)) == 1  # iTAG needs OSS: a default bucket keyed "data"
+    # iTAG needs OSS: a default bucket keyed "data" (besides the stack's access-log bucket)
+    assert [b.name for b in plan.by_type(T_BUCKET)] == ["access-logs", "team_ws-storage-data"]
 
 
 def test_buckets_private_encrypted_versioned_public_access_blocked_protected(plan_for):
@@ -84,11 +87,65 @@ def test_buckets_private_encrypted_versioned_public_access_blocked_protected(pla
     assert inputs["versioning"] == {"status": "Enabled"}
     assert "acl" not in inputs and inputs["forceDestroy"] is False
     assert bucket.protect is True
-    assert bucket.ignore_changes == ["acl"]  # BucketAcl manages it (drift trap)
+    # BucketAcl, BucketPolicy and BucketLogging manage these inline fields (the drift trap)
+    assert bucket.ignore_changes == ["acl", "policy", "logging"]
     acl = plan.one(T_ACL, "team_ws-storage-data-acl")
     assert acl.plain_inputs() == {"bucket": "acme-team-ws-data", "acl": "private"} and acl.parent == bucket.urn
     assert plan.one(T_PAB, "team_ws-storage-data-public-access-block").plain_inputs()["blockPublicAccess"] is True
     assert not acl.protect
+
+
+def test_every_bucket_is_https_only_and_logged_into_the_stack_log_bucket(plan_for):
+    plan = plan_for(base_config(dict(DSW, buckets=[{"key": "data"}, {"key": "scratch", "name": "my-scratch"}])))
+    logs = plan.one(T_BUCKET, "access-logs")
+    for key, physical in (("data", "acme-team-ws-data"), ("scratch", "my-scratch")):
+        bucket = plan.one(T_BUCKET, f"team_ws-storage-{key}")
+        policy = plan.one(T.ALI_BUCKET_POLICY, f"team_ws-storage-{key}-https-only")
+        assert policy.parent == bucket.urn and not policy.protect
+        assert json.loads(policy.plain_inputs()["policy"]) == {"Version": "1", "Statement": [{
+            "Effect": "Deny", "Action": ["oss:*"], "Principal": ["*"],
+            "Resource": [f"acs:oss:*:*:{physical}", f"acs:oss:*:*:{physical}/*"],
+            "Condition": {"Bool": {"acs:SecureTransport": ["false"]}}}]}
+        logging = plan.one(T.ALI_BUCKET_LOGGING, f"team_ws-storage-{key}-access-logging")
+        assert logging.parent == bucket.urn and not logging.protect
+        assert logging.plain_inputs() == {"bucket": physical, "targetBucket": "acme-access-logs",
+                                          "targetPrefix": f"{physical}/"}
+        assert logs.urn in logging.property_dependencies["targetBucket"]
+    # The log bucket itself: HTTPS only, not logged (into itself it would loop).
+    assert plan.one(T.ALI_BUCKET_POLICY, "access-logs-https-only").parent == logs.urn
+    assert [r.name for r in plan.by_type(T.ALI_BUCKET_LOGGING)] == [
+        "team_ws-storage-data-access-logging", "team_ws-storage-scratch-access-logging"]
+
+
+def test_the_log_bucket_is_private_encrypted_versioned_protected_and_expires_logs(plan_for):
+    plan = plan_for(base_config(DSW))
+    [component] = [r for r in plan.resources if r.type == "pai:audit:LogBucket"]
+    logs = plan.one(T_BUCKET, "access-logs")
+    assert logs.parent == component.urn and logs.protect
+    assert logs.ignore_changes == ["acl", "policy", "logging"]
+    inputs = logs.plain_inputs()
+    assert inputs["bucket"] == "acme-access-logs" and inputs["forceDestroy"] is False
+    assert inputs["serverSideEncryptionRule"] == {"sseAlgorithm": "AES256"}
+    assert inputs["versioning"] == {"status": "Enabled"}
+    assert inputs["lifecycleRules"] == [{"id": "expire-access-logs", "enabled": True, "prefix": "",
+                                         "expirations": [{"days": 180}],
+                                         "noncurrentVersionExpirations": [{"days": 7}]}]
+    assert plan.one(T_ACL, "access-logs-acl").plain_inputs() == {"bucket": "acme-access-logs", "acl": "private"}
+    assert plan.one(T_PAB, "access-logs-public-access-block").plain_inputs()["blockPublicAccess"] is True
+
+
+def test_the_log_bucket_takes_its_retention_name_and_kms_key_from_the_stack(plan_for):
+    cfg = base_config(DSW)
+    cfg["pai-platform:accessLogs"] = {"name": "acme-audit", "retentionDays": 400, "encryption": "KMS",
+                                      "kmsKeyId": "key-123", "protect": False}
+    plan = plan_for(cfg)
+    logs = plan.one(T_BUCKET, "access-logs")
+    inputs = logs.plain_inputs()
+    assert inputs["bucket"] == "acme-audit" and not logs.protect
+    assert inputs["serverSideEncryptionRule"] == {"sseAlgorithm": "KMS", "kmsMasterKeyId": "key-123"}
+    assert inputs["lifecycleRules"][0]["expirations"] == [{"days": 400}]
+    assert plan.one(T.ALI_BUCKET_LOGGING, "team_ws-storage-data-access-logging").plain_inputs()[
+        "targetBucket"] == "acme-audit"
 
 
 def test_bucket_protection_can_be_turned_off_per_bucket(plan_for):
@@ -247,7 +304,7 @@ def test_children_are_parented_to_their_components(plan_for):
     assert set(comps.values()) >= {"pai:bundle:WorkspaceBundle", "pai:network:Network", "pai:storage:Storage",
                                    "pai:identity:WorkspaceAccess", "pai:identity:Users", "pai:workspace:Workspace"}
     stack_level = [r for r in plan.resources if r.parent not in comps and r.parent not in {x.urn for x in plan.resources}]
-    assert sorted(r.type for r in stack_level) == ["pai:bundle:WorkspaceBundle", "pai:identity:Users"]
+    assert sorted(r.type for r in stack_level) == ["pai:audit:LogBucket", "pai:bundle:WorkspaceBundle", "pai:identity:Users"]
 
 
 def test_tags_on_taggable_resources(plan_for):

@@ -238,10 +238,12 @@ def test_prod_shows_members_users_groups_policies_storage_and_network(plans):
 
 def test_prod_clusters_are_the_workspaces_and_the_shared_users(plans):
     g = diagram.build_graph(plans["prod"])
-    assert set(g.clusters.values()) == {"workspace recsys_serving", "workspace labeling", "users (pai:identity:Users)"}
+    assert set(g.clusters.values()) == {"workspace recsys_serving", "workspace labeling", "users (pai:identity:Users)",
+                                        "access-logs (pai:audit:LogBucket)"}
     ws_nodes = {n.lines[0]: n.cluster for n in g.nodes.values()}
     assert g.clusters[ws_nodes["OSS bucket acme-prod-labeling-raw"]] == "workspace labeling"
     assert ws_nodes["RAM user auditor"] == ""  # existing: not managed by any component of the stack
+    assert g.clusters[ws_nodes["OSS bucket acme-prod-access-logs"]] == "access-logs (pai:audit:LogBucket)"
 
 
 def test_dev_shows_nas_mount_targets_in_their_vswitches(plans):

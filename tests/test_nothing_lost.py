@@ -114,7 +114,8 @@ def by_name(resources: dict[str, dict[str, Any]], type_: str) -> dict[str, dict[
 def test_buckets_file_systems_and_workspaces_are_protected_and_nothing_else_is(resources):
     plan = resources(RICH)
     holders = [r for r in plan.values() if r["type"] in DATA_HOLDERS]
-    assert len(holders) == 5 + 2 + 2 and all(r["protect"] for r in holders)
+    # 5 buckets, 2 file systems, 2 workspaces, and the stack's access-log bucket
+    assert len(holders) == 5 + 2 + 2 + 1 and all(r["protect"] for r in holders)
     # Children would inherit protection; they must not, or removing a member or a rule would need an unprotect.
     others = sorted(r["name"] for r in plan.values() if r["protect"] and r["type"] not in DATA_HOLDERS)
     assert others == []

@@ -84,7 +84,7 @@ def test_changing_the_name_prefix_replaces_every_bucket(repo, dev, capsys):
     code, result = run_json(repo, capsys)
     assert code == 3
     buckets = by_type(result, BUCKET)
-    assert len(buckets) == 2
+    assert len(buckets) == 2 + 1  # the two workspace buckets and the access-log bucket <prefix>-access-logs
     for step in buckets:
         # resource_alicloud_oss_bucket.go: "bucket" ForceNew, and the URN (logical name) is unchanged.
         assert step["op"] == "replace" and step["protected"] and "bucket" in step["replaceKeys"]

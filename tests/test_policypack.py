@@ -30,7 +30,7 @@ from pulumi_policy.policy import PolicyCustomTimeouts, _PolicyAnalyzerServicer
 from pulumi.runtime.proto import analyzer_pb2 as proto
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
-from policypack import hygiene, policies, rules
+from policypack import hygiene, policies, rules, storage
 from policypack.rules import Violation, check_preview
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +59,15 @@ def doc(*statements) -> str:
     return json.dumps({"Version": "1", "Statement": list(statements)})
 
 
+def https_only(bucket: str, effect: str = "Deny", secure: str = "false", **changes) -> str:
+    """A bucket policy denying non-HTTPS requests to `bucket`, as the project renders it; `changes` override the
+    statement's elements."""
+    statement = {"Effect": effect, "Action": ["oss:*"], "Principal": ["*"],
+                 "Resource": [f"acs:oss:*:*:{bucket}", f"acs:oss:*:*:{bucket}/*"],
+                 "Condition": {"Bool": {"acs:SecureTransport": [secure]}}} | changes
+    return json.dumps({"Version": "1", "Statement": [statement]})
+
+
 def names(violations) -> set[str]:
     return {v.policy for v in violations}
 
@@ -77,6 +86,11 @@ def good_stack() -> list[dict]:
         res(hygiene.OSS_BUCKET_VERSIONING, "logs-versioning", bucket="pai-logs-1", status="Enabled"),
         res(hygiene.NAS_FILE_SYSTEM, "fs", description="pai-platform:ws:shared", encryptType=1),
         res(hygiene.NAS_MOUNT_TARGET, "fs-mt", fileSystemId="fs-1", accessGroupName="ws"),
+        # pai-logs-1 is the log bucket: it receives pai-data-1's access logs and is not logged itself.
+        res(storage.OSS_BUCKET_LOGGING, "data-logging", bucket="pai-data-1", targetBucket="pai-logs-1",
+            targetPrefix="pai-data-1/"),
+        res(storage.OSS_BUCKET_POLICY, "data-https", bucket="pai-data-1", policy=https_only("pai-data-1")),
+        res(storage.OSS_BUCKET_POLICY, "logs-https", bucket="pai-logs-1", policy=https_only("pai-logs-1")),
         res(rules.NAS_ACCESS_RULE, "nas-rule", accessGroupName="ws", sourceCidrIp="10.0.0.0/16"),
         res(rules.ECS_SECURITY_GROUP_RULE, "ssh", type="ingress", ipProtocol="tcp", portRange="22/22",
             cidrIp="10.0.0.0/8", securityGroupId="sg-1"),
@@ -128,6 +142,10 @@ BAD_STACK_CASES = {
                                  accessGroupName="DEFAULT_VPC_GROUP_NAME")],
     "oss-bucket-versioned": [res(hygiene.OSS_BUCKET_VERSIONING, "logs-versioning", bucket="pai-logs-1",
                                  status="Suspended")],
+    "oss-bucket-access-logging": [res(storage.OSS_BUCKET_LOGGING, "data-logging", bucket="some-other-bucket",
+                                      targetBucket="pai-logs-1", targetPrefix="some-other-bucket/")],
+    "oss-bucket-https-only": [res(storage.OSS_BUCKET_POLICY, "data-https", bucket="pai-data-1",
+                                  policy=https_only("pai-data-1", effect="Allow", secure="true"))],
 }
 
 
@@ -225,6 +243,105 @@ def test_oss_public_access_blocked(stack, bad):
 def test_oss_stack_rules_name_the_bucket_and_its_urn():
     [(u, msg)] = rules.check_oss_public_access_blocked(_bucket_stack())
     assert u == urn(rules.OSS_BUCKET, "b") and "b1" in msg
+
+
+# --- storage.py: access logging and HTTPS only -----------------------------------------------------------------
+
+def _logging(name, bucket, target, **extra):
+    return dict(res(storage.OSS_BUCKET_LOGGING, name, bucket=bucket, targetBucket=target), **extra)
+
+
+LOG_BUCKET = res(rules.OSS_BUCKET, "logs", bucket="logs1")
+
+
+@pytest.mark.parametrize("stack,flagged", [
+    # b1 logs into the log bucket, which is exempt (it receives logs; logging it into itself would loop).
+    (_bucket_stack(LOG_BUCKET, _logging("l", "b1", "logs1")), set()),
+    # No logging at all: both buckets are flagged (nothing marks logs1 as a log bucket).
+    (_bucket_stack(LOG_BUCKET), {"b", "logs"}),
+    # Logging for another bucket does not count for b1.
+    (_bucket_stack(LOG_BUCKET, _logging("l", "b2", "logs1")), {"b"}),
+    # By identity: the engine's property dependencies tie the logging to both buckets though names are unknown.
+    (_bucket_stack(dict(LOG_BUCKET, inputs={"bucket": UNKNOWN}),
+                   _logging("l", UNKNOWN, UNKNOWN, propertyDependencies={
+                       "bucket": [urn(rules.OSS_BUCKET, "b")], "targetBucket": [urn(rules.OSS_BUCKET, "logs")]}),
+                   bucket_inputs={"bucket": UNKNOWN}), set()),
+    (_bucket_stack(_logging("l", UNKNOWN, "logs1", propertyDependencies={"bucket": [urn(rules.OSS_BUCKET, "x")]}),
+                   LOG_BUCKET), {"b"}),
+    # A target still unknown during a preview is not judged now.
+    (_bucket_stack(_logging("l", UNKNOWN, UNKNOWN)), set()),
+    # A bucket logging into itself is the loop OSS warns about.
+    (_bucket_stack(_logging("l", "b1", "b1")), {"l"}),
+    ([], set()),
+])
+def test_oss_bucket_access_logging(stack, flagged):
+    got = storage.check_oss_bucket_access_logging(stack)
+    assert {u.rsplit("::", 1)[1] for u, _ in got} == flagged
+
+
+def test_oss_bucket_access_logging_messages():
+    [(u, msg)] = storage.check_oss_bucket_access_logging(_bucket_stack(LOG_BUCKET, _logging("l", "b2", "logs1")))
+    assert u == urn(rules.OSS_BUCKET, "b")
+    assert msg == ("bucket b1 has no oss.BucketLogging sending its access logs to a log bucket in this stack "
+                   "(CKV_ALI_12, Cloud Config oss-bucket-logging-enabled)")
+    [(u, msg)] = storage.check_oss_bucket_access_logging(_bucket_stack(_logging("l", "b1", "b1")))
+    assert u == urn(storage.OSS_BUCKET_LOGGING, "l")
+    assert msg == ("BucketLogging for bucket b1: targetBucket is the bucket itself, which logs its own log "
+                   "deliveries in a loop; send the logs to the stack's log bucket")
+
+
+def _policy_res(policy, bucket="b1", **extra):
+    return dict(res(storage.OSS_BUCKET_POLICY, "p", bucket=bucket, policy=policy), **extra)
+
+
+@pytest.mark.parametrize("stack,bad", [
+    (_bucket_stack(_policy_res(https_only("b1"))), False),
+    # The project's own rendering (components/alicloud/resources/audit.py) passes.
+    (_bucket_stack(_policy_res(__import__("components.alicloud.resources.audit", fromlist=["x"])
+                               .https_only_policy("b1"))), False),
+    # Spellings OSS accepts: a plain string, a boolean false, Principal [] (everyone), Action "*", wildcards.
+    (_bucket_stack(_policy_res(https_only("b1", Condition={"Bool": {"acs:SecureTransport": "false"}}))), False),
+    (_bucket_stack(_policy_res(https_only("b1", Condition={"Bool": {"acs:SecureTransport": False}}))), False),
+    (_bucket_stack(_policy_res(https_only("b1", Principal=[], Action="*"))), False),
+    (_bucket_stack(_policy_res(https_only("b1", Resource=["acs:oss:*:*:*"]))), False),
+    (_bucket_stack(_policy_res(https_only("b1", Resource=["acs:oss:*:123:b1", "acs:oss:*:123:b1/*"]))), False),
+    # The deprecated inline policy on the bucket counts too.
+    (_bucket_stack(bucket_inputs={"bucket": "b1", "policy": https_only("b1")}), False),
+    # No policy; another bucket's; an allow over HTTPS only (it does not deny HTTP); a deny over HTTPS.
+    (_bucket_stack(), True),
+    (_bucket_stack(_policy_res(https_only("b2"), bucket="b2")), True),
+    (_bucket_stack(_policy_res(https_only("b1", effect="Allow", secure="true"))), True),
+    (_bucket_stack(_policy_res(https_only("b1", secure="true"))), True),
+    # Too narrow: one principal, one action, the objects only, another bucket's resources.
+    (_bucket_stack(_policy_res(https_only("b1", Principal=["1234567890"]))), True),
+    (_bucket_stack(_policy_res(https_only("b1", Action=["oss:GetObject"]))), True),
+    (_bucket_stack(_policy_res(https_only("b1", Resource=["acs:oss:*:*:b1/*"]))), True),
+    (_bucket_stack(_policy_res(https_only("b1", Resource=["acs:oss:*:*:b2", "acs:oss:*:*:b2/*"]))), True),
+    (_bucket_stack(_policy_res("{not json")), True),
+    # Unknown during a preview: not judged now.
+    (_bucket_stack(_policy_res(UNKNOWN)), False),
+    (_bucket_stack(_policy_res(https_only("b1"), bucket=UNKNOWN)), False),
+    (_bucket_stack(_policy_res(https_only("b1"), bucket=UNKNOWN,
+                               propertyDependencies={"bucket": [urn(rules.OSS_BUCKET, "b")]}),
+                   bucket_inputs={"bucket": UNKNOWN}), False),
+    (_bucket_stack(_policy_res(https_only("b1"), bucket=UNKNOWN,
+                               propertyDependencies={"bucket": [urn(rules.OSS_BUCKET, "other")]})), True),
+])
+def test_oss_bucket_https_only(stack, bad):
+    assert bool(storage.check_oss_bucket_https_only(stack)) is bad
+
+
+def test_oss_bucket_https_only_message():
+    [(u, msg)] = storage.check_oss_bucket_https_only(_bucket_stack())
+    assert u == urn(rules.OSS_BUCKET, "b")
+    assert msg == ("bucket b1 has no oss.BucketPolicy denying non-HTTPS requests (Effect Deny, Principal *, "
+                   "Action oss:*, Resource the bucket and its objects, Condition Bool acs:SecureTransport false)")
+
+
+def test_storage_rules_are_registered_once_in_the_pack():
+    assert [r.name for r in rules.RULES][-2:] == [storage.ACCESS_LOGGING, storage.HTTPS_ONLY]
+    rules.register(*storage.RULES)  # importing twice (package and folder) adds nothing
+    assert len(rules.RULES) == len(rules.RULES_BY_NAME)
 
 
 @pytest.mark.parametrize("key,cidr,bad", [
@@ -527,6 +644,14 @@ def test_servicer_analyze_stack_matches_sub_resources_by_dependency(servicer):
                                properties=_struct({"bucket": UNKNOWN, "versioning": {"status": "Enabled"}})),
         proto.AnalyzerResource(urn=urn(rules.OSS_BUCKET_SSE, "s"), type=rules.OSS_BUCKET_SSE, name="s",
                                properties=_struct({"bucket": UNKNOWN, "sseAlgorithm": "AES256"}),
+                               propertyDependencies={"bucket": proto.AnalyzerPropertyDependencies(
+                                   urns=[bucket_urn])}),
+        proto.AnalyzerResource(urn=urn(storage.OSS_BUCKET_LOGGING, "l"), type=storage.OSS_BUCKET_LOGGING, name="l",
+                               properties=_struct({"bucket": UNKNOWN, "targetBucket": "logs1"}),
+                               propertyDependencies={"bucket": proto.AnalyzerPropertyDependencies(
+                                   urns=[bucket_urn])}),
+        proto.AnalyzerResource(urn=urn(storage.OSS_BUCKET_POLICY, "p"), type=storage.OSS_BUCKET_POLICY, name="p",
+                               properties=_struct({"bucket": UNKNOWN, "policy": https_only("b1")}),
                                propertyDependencies={"bucket": proto.AnalyzerPropertyDependencies(
                                    urns=[bucket_urn])}),
     ]

@@ -116,4 +116,6 @@ def test_policy_pack_rejects_a_hand_written_stack_through_the_preview(tmp_path, 
         "ecs-no-public-ingress",
         "ram-no-admin-wildcard",
         "ram-pai-full-access-admins-only",
+        "oss-bucket-access-logging",
+        "oss-bucket-https-only",
     }

@@ -324,4 +324,4 @@ def test_pulumi_yaml_declares_exactly_the_keys_every_contract_requires_and_no_ot
     assert DECLARED["namePrefix"]["type"] == "string" and alibaba["namePrefix"].annotation is str
     not_declared = (alibaba.keys() | huawei.keys()) - DECLARED.keys()
     assert not_declared == {"alicloud:region", "huaweicloud:region", "cloud", "projectId", "domainId", "tags",
-                            "accountBootstrap"}, "a contract key was added or removed: review Pulumi.yaml `config:`"
+                            "accountBootstrap", "accessLogs"}, "a contract key was added or removed: review Pulumi.yaml `config:`"

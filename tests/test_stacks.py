@@ -26,6 +26,8 @@ REQUIRED = {
     T.ALI_BUCKET: {"bucket", "serverSideEncryptionRule", "versioning"},
     T.ALI_BUCKET_ACL: {"bucket", "acl"},
     T.ALI_BUCKET_PUBLIC_ACCESS_BLOCK: {"bucket", "blockPublicAccess"},
+    T.ALI_BUCKET_POLICY: {"bucket", "policy"},
+    T.ALI_BUCKET_LOGGING: {"bucket", "targetBucket", "targetPrefix"},
     T.ALI_NAS: {"protocolType", "storageType", "encryptType"},
     T.ALI_NAS_ACCESS_GROUP: {"accessGroupName", "accessGroupType"},
     T.ALI_NAS_ACCESS_RULE: {"accessGroupName", "sourceCidrIp"},

@@ -11,6 +11,7 @@ from . import contract as config, naming
 from .plan import grants
 from .resources import lookups
 from .resources.account import AccountBootstrap, AccountBootstrapArgs, manual_steps_as_data
+from .resources.audit import LogBucket, LogBucketArgs
 from .resources.bundle import (
     BundleBucket,
     BundleFileSystem,
@@ -50,6 +51,17 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
                 service_linked_roles=cfg.account_bootstrap.service_linked_roles,
             ),
         )
+    # One access-log bucket per stack, in the stack's region and account (OSS requires both of a log target).
+    logs = LogBucket(
+        "access-logs",
+        LogBucketArgs(
+            name=naming.access_log_bucket_name(cfg.name_prefix, cfg.access_logs.name),
+            retention_days=cfg.access_logs.retention_days,
+            encryption=cfg.access_logs.encryption,
+            kms_key_id=cfg.access_logs.kms_key_id,
+            protect=cfg.access_logs.protect,
+        ),
+    )
     members = {}
     for ws in cfg.workspaces:
         for m in ws.members:
@@ -67,7 +79,8 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
         ),
     )
     bundles = {
-        ws.name: WorkspaceBundle(ws.name, bundle_args(cfg, ws, users.users, found.networks.get(ws.name)))
+        ws.name: WorkspaceBundle(ws.name, bundle_args(cfg, ws, users.users, found.networks.get(ws.name),
+                                                  logs.bucket.bucket))
         for ws in cfg.workspaces
     }
     account = alicloud.get_account_output()
@@ -92,6 +105,7 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
         for n, m in members.items()
         if m.console_login
     }
+    outputs["accessLogBucket"] = logs.bucket.bucket
     if boot is not None:
         outputs["accountBootstrap"] = {
             "activated": boot.activated,
@@ -108,7 +122,8 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
 
 
 def bundle_args(cfg: config.StackConfig, ws: config.Workspace, users: dict[str, UserRef],
-                existing_network: Optional[ExistingNetwork]) -> WorkspaceBundleArgs:
+                existing_network: Optional[ExistingNetwork],
+                access_log_bucket: Optional[pulumi.Input[str]] = None) -> WorkspaceBundleArgs:
     """One workspace of the stack file as the bundle component's arguments (the contract has filled in defaults)."""
     net = ws.network if isinstance(ws.network, config.NewNetwork) else None
     return WorkspaceBundleArgs(
@@ -133,4 +148,5 @@ def bundle_args(cfg: config.StackConfig, ws: config.Workspace, users: dict[str, 
                                             q.lingjun_vpc) for q in ws.quota_access),
         protect=ws.protect,
         region=cfg.region,
+        access_log_bucket=access_log_bucket,
     )

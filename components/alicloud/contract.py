@@ -282,6 +282,24 @@ class AccountBootstrap(Model):
     service_linked_roles: StrictBool = Field(True, description="Create PAI's verified service-linked roles.")
 
 
+class AccessLogs(Model):
+    """The stack's access-log bucket (`pai:audit:LogBucket`): every bucket's OSS access logs, kept `retentionDays`."""
+
+    name: Annotated[Optional[StrictStr], _rule(_optional(naming.check_bucket_name))] = Field(
+        None, description="Physical bucket name; default <prefix>-access-logs.")
+    retention_days: Annotated[StrictInt, _rule(rules.check_log_retention_days)] = Field(
+        rules.LOG_RETENTION_DEFAULT_DAYS,
+        description=f"Days access logs are kept ({rules.LOG_RETENTION_DAYS[0]}-{rules.LOG_RETENTION_DAYS[1]}).")
+    encryption: rules.Encryption = Field("AES256", description="Server-side encryption: AES256 or KMS.")
+    kms_key_id: Optional[StrictStr] = Field(None, description="KMS key id, with encryption: KMS.")
+    protect: StrictBool = Field(True, description="Protect from deletion (set false only to allow removal).")
+
+    @model_validator(mode="after")
+    def _settings(self) -> "AccessLogs":
+        rules.check_bucket("Standard", "LRS", self.encryption, self.kms_key_id)
+        return self
+
+
 class StackConfig(Model):
     """The whole stack: settings shared by every workspace, and the workspaces."""
 
@@ -291,6 +309,8 @@ class StackConfig(Model):
     tags: dict[StrictStr, StrictStr] = Field(default_factory=dict, description="Tags added to every taggable resource (key: value).")
     account_bootstrap: AccountBootstrap = Field(default_factory=AccountBootstrap,
                                                 description="Account-wide service activation and PAI service roles.")
+    access_logs: AccessLogs = Field(default_factory=AccessLogs,
+                                    description="The access-log bucket every bucket logs to (retentionDays, encryption).")
     workspaces: list[Workspace] = Field(min_length=1, description="The workspaces of the stack (at least one).")
 
     @field_validator("region")
@@ -318,7 +338,8 @@ def _check_meaning(cfg: StackConfig) -> list[ConfigError]:
     """Rules across fields, workspaces and the stack; every mistake found, none raised."""
     out = Problems()
     seen_ws: dict[str, str] = {}
-    seen_buckets: dict[str, str] = {}
+    seen_buckets: dict[str, str] = {naming.access_log_bucket_name(cfg.name_prefix, cfg.access_logs.name):
+                                    "accessLogs.name" if cfg.access_logs.name else "accessLogs (derived name)"}
     seen_policy_names: dict[str, str] = {}
     nas_groups = 0
     for wi, ws in enumerate(cfg.workspaces):
@@ -457,7 +478,7 @@ def _meaning_of_valid_workspaces(raw: Mapping[str, Any], e: ValidationError) -> 
         loc = tuple(err["loc"])
         if len(loc) >= 2 and loc[0] == "workspaces" and isinstance(loc[1], int):
             bad.add(loc[1])
-        elif loc and loc[0] in ("tags", "accountBootstrap"):
+        elif loc and loc[0] in ("tags", "accountBootstrap", "accessLogs"):
             bad_keys.add(loc[0])  # no workspace rule reads them: judge the workspaces without them
         else:
             return []  # the region, the prefix or the list itself is wrong: workspace rules would judge wrongly

@@ -58,6 +58,17 @@ def bucket_name(prefix: str, workspace_name: str, bucket) -> str:
     return bucket.name or f"{prefix}-{slug(workspace_name)}-{bucket.key}"
 
 
+def access_log_bucket_name(prefix: str, name=None) -> str:
+    """The stack's access-log bucket: explicit, or `<prefix>-access-logs` (at most 16 + 12 = 28 characters)."""
+    return name or f"{prefix}-access-logs"
+
+
+def access_log_prefix(bucket_name: str) -> str:
+    """Where a bucket's access logs go in the log bucket: `<bucket>/` (OSS TargetPrefix: at most 256 characters,
+    error 0032-00000006; a bucket name has at most 63)."""
+    return f"{bucket_name}/"
+
+
 def group_name(prefix: str, workspace_name: str, suffix: str) -> str:
     return f"{prefix}-{slug(workspace_name)}-{suffix}"
 

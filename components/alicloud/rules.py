@@ -102,6 +102,23 @@ def check_bucket(storage_class: str, redundancy_type: str, encryption: str, kms_
                          "use redundancyType: LRS")
 
 
+LOG_RETENTION_DAYS = (30, 3650)
+"""Bounds of `accessLogs.retentionDays`, the project's rule: OSS lifecycle `Days` is any positive integer, but an
+audit trail kept under 30 days is too short to investigate with, and 10 years is where storage cost outweighs it."""
+LOG_RETENTION_DEFAULT_DAYS = 180
+LOG_NONCURRENT_DAYS = 7
+"""The log bucket is versioned: a log deleted or overwritten (by a person, or by the retention rule's expiry)
+stays recoverable as a noncurrent version for this many days, then goes."""
+
+
+def check_log_retention_days(v: int) -> int:
+    """How long the stack's access logs are kept (`accessLogs.retentionDays`)."""
+    low, high = LOG_RETENTION_DAYS
+    if not low <= v <= high:
+        raise ValueError(f"log retention must be {low}-{high} days (an audit trail needs at least {low})")
+    return v
+
+
 def check_file_system(fs_type: str, protocol_type: str, storage_type: str, capacity: Optional[int],
                       zone_id: Optional[str]) -> None:
     """A NAS file system's settings fit its type."""

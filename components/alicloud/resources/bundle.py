@@ -169,6 +169,9 @@ class WorkspaceBundleArgs(catalogue.UsesModules):
     resource through `tagging.register_stack_tags`)."""
     region: Optional[str] = None
     """The provider's region, when known: the vSwitch zones must belong to it."""
+    access_log_bucket: Optional[pulumi.Input[str]] = None
+    """The stack's access-log bucket (`audit.LogBucket`, same region and account): every bucket of the workspace
+    sends its access logs there. None: the buckets are not logged (the policy pack refuses that)."""
 
     @property
     def has_network(self) -> bool:
@@ -292,6 +295,7 @@ class WorkspaceBundle(pulumi.ComponentResource):
                 vpc_id=self.network.vpc_id if self.network else None,
                 access_group_names={t: naming.nas_group_name(prefix, ws.name, t) for t in ("standard", "extreme")},
                 tags=tags,
+                access_log_bucket=args.access_log_bucket,
             ),
             child,
         )

@@ -2,7 +2,9 @@
 
 OSS (pulumi-alicloud 4.x): the inline `acl` is deprecated, so privacy is its own `oss.BucketAcl` and the bucket
 ignores the inline field (the drift trap in ../shared/PITFALLS.md); encryption and versioning stay inline (not
-deprecated) so no sub-resource fights the bucket over them; public access is blocked per bucket.
+deprecated) so no sub-resource fights the bucket over them; public access is blocked per bucket. Every bucket denies
+non-HTTPS requests (`oss.BucketPolicy`) and, given the stack's log bucket, sends its access logs there
+(`oss.BucketLogging`); the bucket ignores the matching inline `policy` and `logging` fields (`audit.py`).
 NAS: every file system gets its own permission group admitting only the workspace's vSwitch CIDRs (the default
 group, DEFAULT_VPC_GROUP_NAME, admits the whole VPC and cannot be changed), and a mount target per vSwitch.
 `vpc_id`/`vswitch_id` are left unset on the file system itself: they are for CPFS and caused spurious
@@ -17,6 +19,7 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_alicloud as alicloud
 
+from .audit import BUCKET_IGNORE_CHANGES, access_logging, https_only
 from .network import Subnet
 
 
@@ -58,6 +61,8 @@ class StorageArgs:
     access_group_names: dict[str, str] = field(default_factory=dict)
     """The workspace's own NAS permission group name per file-system type used (`standard`, `extreme`)."""
     tags: dict[str, str] = field(default_factory=dict)
+    access_log_bucket: Optional[pulumi.Input[str]] = None
+    """The stack's access-log bucket (`audit.LogBucket`): every bucket's access logs go there. None: not logged."""
 
 
 class Storage(pulumi.ComponentResource):
@@ -69,7 +74,7 @@ class Storage(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: StorageArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("pai:storage:Storage", name, None, opts)
-        self.buckets = {b.key: self._bucket(name, b, args.tags) for b in args.buckets}
+        self.buckets = {b.key: self._bucket(name, b, args.tags, args.access_log_bucket) for b in args.buckets}
         self.file_systems = {}
         self.mount_targets = {}
         # One permission group per file-system type for the whole workspace: every file system of the workspace
@@ -89,7 +94,8 @@ class Storage(pulumi.ComponentResource):
             }
         )
 
-    def _bucket(self, name: str, b: BucketArgs, tags: dict[str, str]) -> alicloud.oss.Bucket:
+    def _bucket(self, name: str, b: BucketArgs, tags: dict[str, str],
+                log_bucket: Optional[pulumi.Input[str]]) -> alicloud.oss.Bucket:
         sse = {"sse_algorithm": b.encryption}
         if b.kms_key_id:
             sse["kms_master_key_id"] = b.kms_key_id
@@ -102,7 +108,7 @@ class Storage(pulumi.ComponentResource):
             versioning={"status": "Enabled"},
             force_destroy=False,
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=b.protect, ignore_changes=["acl"]),
+            opts=pulumi.ResourceOptions(parent=self, protect=b.protect, ignore_changes=BUCKET_IGNORE_CHANGES),
         )
         # Children would inherit `protect` from their parent; only the data-holding resource itself is protected.
         child = pulumi.ResourceOptions(parent=bucket, protect=False)
@@ -110,6 +116,9 @@ class Storage(pulumi.ComponentResource):
         alicloud.oss.BucketPublicAccessBlock(
             f"{name}-{b.key}-public-access-block", bucket=bucket.bucket, block_public_access=True, opts=child
         )
+        https_only(f"{name}-{b.key}", bucket, b.name)
+        if log_bucket is not None:
+            access_logging(f"{name}-{b.key}", bucket, b.name, log_bucket)
         return bucket
 
     def _access_group(self, name: str, fs_type: str, group_name: str, args: StorageArgs) -> alicloud.nas.AccessGroup:
