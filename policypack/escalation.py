@@ -60,9 +60,13 @@ HW_ROLE_ASSIGNMENT = _hw_token(huaweicloud.iam.RoleAssignment)
 HW_SECGROUP_RULE = _hw_token(huaweicloud.vpc.SecgroupRule)
 HW_BUCKET = _hw_token(huaweicloud.obs.Bucket)
 
-# The project's components, by their type tokens (components/alicloud/resources/identity.py).
+# The project's components, by their type tokens (components/alicloud/resources/identity.py, bootstrap/).
 USERS_COMPONENT = "pai:identity:Users"
 WORKSPACE_ACCESS_COMPONENT = "pai:identity:WorkspaceAccess"
+DEPLOYER_COMPONENT = "bootstrap:state_backend:PipelineRole"
+"""The bootstrap's pipeline role: the deployer creates the stacks' RAM users, groups and storage, so it holds
+AliyunRAMFullAccess and the NAS/OSS/VPC FullAccess policies by design (bootstrap/backend_config.py)."""
+DEPLOYER_POLICIES = ("AliyunRAMFullAccess",)
 
 # --- the lists (copies; see the module docstring) ---------------------------------------------------------------
 
@@ -217,29 +221,17 @@ def _attachment(type_: str, inputs: Mapping[str, Any]) -> Optional[tuple[str, st
     return policy.strip(), kind, inputs.get(key)
 
 
-def check_ram_admin_system_policy(type_: str, inputs: Mapping[str, Any], secret_paths: Iterable[str] = (),
-                                  config: Optional[Mapping[str, Any]] = None) -> list[str]:
-    """No administrator system policy (AdministratorAccess, AliyunRAMFullAccess, AliyunSTSAssumeRoleAccess,
-    AliyunResourceManagerFullAccess) is attached to any user, group or role."""
-    found = _attachment(type_, inputs)
-    if found is None or found[0].lower() not in {p.lower() for p in ADMIN_POLICIES}:
-        return []
-    policy, kind, principal = found
-    return [f"{policy} is attached to {kind} {principal!s}: administrator policies are granted by hand to "
-            f"break-glass identities, never by a stack"]
-
-
-def _group_of(attachment: Mapping[str, Any], resources: Sequence[Mapping[str, Any]],
-              by_urn: Mapping[str, Mapping[str, Any]]) -> Optional[Mapping[str, Any]]:
-    """The `ram.Group` resource a group attachment attaches to: by the engine's property dependency on
-    `groupName`, else by a group of the stack whose `groupName` input is the same."""
-    for urn in (attachment.get("propertyDependencies") or {}).get("groupName") or []:
-        if by_urn.get(urn, {}).get("type") == RAM_GROUP or _type_of_urn(urn) == RAM_GROUP:
-            return by_urn.get(urn, {"urn": urn, "type": RAM_GROUP, "inputs": {}, "parent": ""})
-    name = (attachment.get("inputs") or {}).get("groupName")
+def _holder_of(attachment: Mapping[str, Any], resources: Sequence[Mapping[str, Any]],
+               by_urn: Mapping[str, Mapping[str, Any]], key: str, type_: str) -> Optional[Mapping[str, Any]]:
+    """The `ram.Group` (key `groupName`) or `ram.Role` (key `roleName`) an attachment attaches to: by the engine's
+    property dependency on `key`, else by a resource of the stack whose `key` input is the same."""
+    for urn in (attachment.get("propertyDependencies") or {}).get(key) or []:
+        if by_urn.get(urn, {}).get("type") == type_ or _type_of_urn(urn) == type_:
+            return by_urn.get(urn, {"urn": urn, "type": type_, "inputs": {}, "parent": ""})
+    name = (attachment.get("inputs") or {}).get(key)
     if isinstance(name, str) and not base.is_unreadable(name):
         for r in resources:
-            if r.get("type") == RAM_GROUP and (r.get("inputs") or {}).get("groupName") == name:
+            if r.get("type") == type_ and (r.get("inputs") or {}).get(key) == name:
                 return r
     return None
 
@@ -253,8 +245,14 @@ def _parent_type(resource: Mapping[str, Any], by_urn: Mapping[str, Mapping[str, 
     return by_urn.get(parent, {}).get("type") or _type_of_urn(parent)
 
 
-def _reserved_group_check(resources: Sequence[Mapping[str, Any]], policies: Iterable[str], component: str,
-                          suffix: str, what: str) -> list[tuple[str, str]]:
+Holder = tuple[str, str, str]
+"""(principal kind, parent component type, logical-name suffix) of a project-created group or role."""
+
+
+def _reserved_check(resources: Sequence[Mapping[str, Any]], policies: Iterable[str], holders: Sequence[Holder],
+                    what: str) -> list[tuple[str, str]]:
+    """Attachments of `policies` to anything but a holder: a `ram.Group`/`ram.Role` that is the child of the named
+    component with a logical name ending in the suffix (identity, not name)."""
     wanted = {p.lower() for p in policies}
     by_urn = _by_urn(resources)
     out = []
@@ -263,33 +261,52 @@ def _reserved_group_check(resources: Sequence[Mapping[str, Any]], policies: Iter
         if found is None or found[0].lower() not in wanted:
             continue
         policy, kind, principal = found
-        if kind == "group":
-            group = _group_of(r, resources, by_urn)
-            if group is not None:
-                logical = group.get("urn", "").rsplit("::", 1)[-1]
-                if _parent_type(group, by_urn) == component and logical.endswith(suffix):
-                    continue
-            elif base.is_unreadable(principal):
-                continue  # not known yet: the engine checks again with the resolved name
-        out.append((r.get("urn", ""), f"{policy} is attached to {kind} {principal!s}, which is not {what}; a group "
-                                      f"with a look-alike name is not it"))
+        ok, unknown = False, False
+        for hkind, component, suffix in holders:
+            if hkind != kind:
+                continue
+            key, type_ = ("groupName", RAM_GROUP) if kind == "group" else ("roleName", RAM_ROLE)
+            holder = _holder_of(r, resources, by_urn, key, type_)
+            if holder is not None:
+                logical = holder.get("urn", "").rsplit("::", 1)[-1]
+                ok |= _parent_type(holder, by_urn) == component and logical.endswith(suffix)
+            else:
+                unknown |= base.is_unreadable(principal)  # not known yet: the engine checks again when it is
+        if ok or unknown:
+            continue
+        out.append((r.get("urn", ""), f"{policy} is attached to {kind} {principal!s}, which is not {what}; a "
+                                      f"principal with a look-alike name is not it"))
     return out
+
+
+def check_ram_admin_system_policy(resources: Sequence[Mapping[str, Any]],
+                                  config: Optional[Mapping[str, Any]] = None) -> list[tuple[str, str]]:
+    """No administrator system policy (AdministratorAccess, AliyunRAMFullAccess, AliyunSTSAssumeRoleAccess,
+    AliyunResourceManagerFullAccess) on any user, group or role; the one exception is AliyunRAMFullAccess on the
+    bootstrap's deployer role (the child `ram.Role` of `bootstrap:state_backend:PipelineRole`), which creates the
+    stacks' RAM users and groups."""
+    deployer = [("role", DEPLOYER_COMPONENT, "")]
+    never = [p for p in ADMIN_POLICIES if p not in DEPLOYER_POLICIES]
+    return (_reserved_check(resources, never, [], "allowed: administrator policies are granted by hand to "
+                                                  "break-glass identities, never by a stack")
+            + _reserved_check(resources, DEPLOYER_POLICIES, deployer, f"the deployer role of {DEPLOYER_COMPONENT}"))
 
 
 def check_pai_full_access_admins_only(resources: Sequence[Mapping[str, Any]],
                                       config: Optional[Mapping[str, Any]] = None) -> list[tuple[str, str]]:
     """AliyunPAIFullAccess only on the resource-admins `ram.Group` that the `pai:identity:Users` component created
     (its child, found through the attachment's dependency on the group), never by a name alone."""
-    return _reserved_group_check(resources, [PAI_FULL_ACCESS], USERS_COMPONENT, "-resource-admins",
-                                 f"the resource-admins group created by {USERS_COMPONENT}")
+    return _reserved_check(resources, [PAI_FULL_ACCESS], [("group", USERS_COMPONENT, "-resource-admins")],
+                           f"the resource-admins group created by {USERS_COMPONENT}")
 
 
 def check_activation_policies_activators_only(resources: Sequence[Mapping[str, Any]],
                                               config: Optional[Mapping[str, Any]] = None) -> list[tuple[str, str]]:
     """Service activation FullAccess policies only on a workspace's activators group (the child `ram.Group` of a
     `pai:identity:WorkspaceAccess` component, logical name ending in `-activators`)."""
-    return _reserved_group_check(resources, ACTIVATION_POLICIES, WORKSPACE_ACCESS_COMPONENT, "-activators",
-                                 f"a workspace's activators group created by {WORKSPACE_ACCESS_COMPONENT}")
+    return _reserved_check(resources, ACTIVATION_POLICIES, [("group", WORKSPACE_ACCESS_COMPONENT, "-activators"),
+                                                            ("role", DEPLOYER_COMPONENT, "")],
+                           f"a workspace's activators group ({WORKSPACE_ACCESS_COMPONENT}) or the deployer role")
 
 
 # --- resource policies: buckets and role trust ------------------------------------------------------------------
@@ -472,8 +489,9 @@ RULES: tuple[Rule, ...] = (
          "resource", check_ram_broad_data_access, (RAM_POLICY,), level=ADVISORY),
     Rule("ram-no-admin-system-policy",
          "No administrator system policy (AdministratorAccess, AliyunRAMFullAccess, AliyunSTSAssumeRoleAccess, "
-         "AliyunResourceManagerFullAccess) is attached to a user, group or role.",
-         "resource", check_ram_admin_system_policy, ATTACHMENT_TYPES),
+         "AliyunResourceManagerFullAccess) is attached to a user, group or role (AliyunRAMFullAccess: only the "
+         "bootstrap's deployer role).",
+         "stack", check_ram_admin_system_policy, ATTACHMENT_TYPES + (RAM_ROLE,)),
     Rule("ram-pai-full-access-admins-only",
          "AliyunPAIFullAccess is attached only to the resource-admins RAM group the pai:identity:Users component "
          "created (by resource identity, not by name).",

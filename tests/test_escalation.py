@@ -121,7 +121,9 @@ def test_pack_tokens_are_the_sdks():
     from offline import tokens as T
     assert (pack.HW_AGENCY, pack.HW_ROLE, pack.HW_ROLE_ASSIGNMENT, pack.HW_BUCKET) == (
         T.HW_AGENCY, T.HW_ROLE, T.HW_ASSIGNMENT, T.HW_BUCKET)
-    assert pack.HW_SECGROUP_RULE == "huaweicloud:Vpc/secgroupRule:SecgroupRule"
+    import pulumi_huaweicloud
+    from components.core.tokens import token_of
+    assert pack.HW_SECGROUP_RULE == token_of(pulumi_huaweicloud.vpc.SecgroupRule)
 
 
 def test_pai_full_access_on_a_hand_made_resource_admins_group_fails():
@@ -211,3 +213,16 @@ def test_broad_data_access_is_advisory_and_the_preview_shows_both_levels(tmp_pat
     for stack in ("dev", "prod", "modelarts"):  # the example stacks: neither mandatory nor advisory lines
         assert preview.main(["--stack", stack, "--policy-pack", "--format", "json"]) == 0
         assert "policy violation" not in capsys.readouterr().err
+
+
+def test_ram_full_access_only_on_the_bootstraps_deployer_role_and_administrator_access_nowhere():
+    pipeline = _r("bootstrap:state_backend:PipelineRole", "deployer")
+    role = {**_r(pack.RAM_ROLE, "deployer-role", roleName="pai-platform-deployer"), "parent": pipeline["urn"]}
+    fake = _r(pack.RAM_ROLE, "fake", roleName="my-deployer")
+    attach = lambda name, role_res, policy: _r(pack_rules.RAM_ROLE_POLICY_ATTACHMENT, name,
+                                               deps={"roleName": [role_res["urn"]]},
+                                               roleName=role_res["inputs"]["roleName"], policyName=policy)
+    ok = attach("ok", role, "AliyunRAMFullAccess")
+    bad = [attach("fake-ram", fake, "AliyunRAMFullAccess"), attach("admin", role, "AdministratorAccess")]
+    found = pack.check_ram_admin_system_policy([pipeline, role, fake, ok, *bad])
+    assert [u for u, _ in found] == [bad[1]["urn"], bad[0]["urn"]] or {u for u, _ in found} == {b["urn"] for b in bad}
