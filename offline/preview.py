@@ -249,10 +249,13 @@ def run_policy_pack(plan: Plan) -> int:
     from policypack import rules  # the pack's pure rules, shared with `pulumi preview --policy-pack policypack`
 
     violations = rules.check_preview(plan_json(plan)["resources"])
-    for v in violations:
-        print(f"policy violation: {v.policy}: {v.urn}: {v.message}", file=sys.stderr)
-    print(f"\nPolicy pack: {len(violations)} violation(s)")
-    return 1 if violations else 0
+    mandatory = [v for v in violations if v.level != rules.ADVISORY]
+    for v in violations:  # mandatory ones fail the run, advisory ones are only shown (as `pulumi preview` does)
+        kind = "advisory" if v.level == rules.ADVISORY else "policy violation"
+        print(f"{kind}: {v.policy}: {v.urn}: {v.message}", file=sys.stderr)
+    advisory = len(violations) - len(mandatory)
+    print(f"\nPolicy pack: {len(mandatory)} violation(s)" + (f", {advisory} advisory" if advisory else ""))
+    return 1 if mandatory else 0
 
 
 if __name__ == "__main__":

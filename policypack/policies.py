@@ -143,18 +143,27 @@ def _stack_validator(rule: rules.Rule):
     return validate
 
 
+def level_of(rule: rules.Rule, enforcement_level: EnforcementLevel) -> EnforcementLevel:
+    """A rule's level: `enforcement_level` for mandatory rules; advisory rules stay advisory (or disabled with it)."""
+    if rule.level == rules.ADVISORY and enforcement_level != EnforcementLevel.DISABLED:
+        return EnforcementLevel.ADVISORY
+    return enforcement_level
+
+
 def build_policies(enforcement_level: EnforcementLevel = EnforcementLevel.MANDATORY) -> list:
-    """One pulumi-policy policy per rule in `rules.RULES`, all at `enforcement_level`."""
+    """One pulumi-policy policy per rule in `rules.RULES`: mandatory rules at `enforcement_level`, advisory rules
+    advisory (`level_of`)."""
     policies = []
     for rule in rules.RULES:
+        level = level_of(rule, enforcement_level)
         schema = PolicyConfigSchema(properties={k: dict(v) for k, v in rule.config_schema.items()}) \
             if rule.config_schema else None
         if rule.kind == "resource":
             policies.append(ResourceValidationPolicy(
                 name=rule.name, description=rule.description, validate=_resource_validator(rule),
-                enforcement_level=enforcement_level, config_schema=schema))
+                enforcement_level=level, config_schema=schema))
         else:
             policies.append(StackValidationPolicy(
                 name=rule.name, description=rule.description, validate=_stack_validator(rule),
-                enforcement_level=enforcement_level, config_schema=schema))
+                enforcement_level=level, config_schema=schema))
     return policies

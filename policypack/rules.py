@@ -47,6 +47,7 @@ OSS_BUCKET_SSE: str = _token(oss.BucketServerSideEncryption)
 NAS_ACCESS_RULE: str = _token(nas.AccessRule)
 ECS_SECURITY_GROUP_RULE: str = _token(ecs.SecurityGroupRule)
 RAM_POLICY: str = _token(ram.Policy)
+RAM_GROUP_TOKEN: str = _token(ram.Group)
 RAM_GROUP_POLICY_ATTACHMENT: str = _token(ram.GroupPolicyAttachment)
 RAM_USER_POLICY_ATTACHMENT: str = _token(ram.UserPolicyAttachment)
 RAM_ROLE_POLICY_ATTACHMENT: str = _token(ram.RolePolicyAttachment)
@@ -69,9 +70,6 @@ UNKNOWN_SENTINELS = frozenset({
     "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",  # object
 })
 
-PAI_FULL_ACCESS = "AliyunPAIFullAccess"
-DEFAULT_ADMIN_GROUP_SUFFIX = "resource-admins"
-ADMIN_GROUP_SUFFIX_KEY = "adminGroupSuffix"
 
 # RAM custom policy documents: at most 6,144 characters (CreatePolicy / CreatePolicyVersion error
 # InvalidParameter.PolicyDocument.Length; ../shared/ALICLOUD-FACTS.md section 5).
@@ -141,6 +139,8 @@ def _present(value: Any) -> bool:
 
 # --- rule records ----------------------------------------------------------------------------------------------
 
+MANDATORY, ADVISORY = "mandatory", "advisory"
+
 ResourceCheck = Callable[..., list]
 StackCheck = Callable[..., list]
 
@@ -162,6 +162,9 @@ class Rule:
     """Type tokens a resource rule looks at (informational; the check ignores other types itself)."""
     config_schema: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """JSON-schema properties of the rule's configuration (with defaults)."""
+    level: str = "mandatory"
+    """``"mandatory"`` (a violation fails the preview or update) or ``"advisory"`` (printed; broad grants that can
+    be legitimate in some program)."""
 
 
 # --- OSS -------------------------------------------------------------------------------------------------------
@@ -388,47 +391,6 @@ def check_ram_policy_document_size(type_: str, inputs: Mapping[str, Any], secret
             if isinstance(text, str) and not is_unreadable(text) and len(text) > MAX_POLICY_DOCUMENT_CHARS]
 
 
-# --- AliyunPAIFullAccess ---------------------------------------------------------------------------------------
-
-def _admin_suffix(config: Optional[Mapping[str, Any]]) -> str:
-    suffix = (config or {}).get(ADMIN_GROUP_SUFFIX_KEY)
-    return suffix if isinstance(suffix, str) and suffix else DEFAULT_ADMIN_GROUP_SUFFIX
-
-
-def check_pai_full_access_admins_only(type_: str, inputs: Mapping[str, Any], secret_paths: Iterable[str] = (),
-                                      config: Optional[Mapping[str, Any]] = None) -> list[str]:
-    """AliyunPAIFullAccess is attached only to the resource-administrator group (name ends with the suffix)."""
-    types = (RAM_GROUP_POLICY_ATTACHMENT, RAM_USER_POLICY_ATTACHMENT, RAM_ROLE_POLICY_ATTACHMENT,
-             RM_POLICY_ATTACHMENT)
-    if type_ not in types:
-        return []
-    policy = inputs.get("policyName")
-    # System policy names are case-sensitive for RAM; compare loosely so a mis-cased copy cannot slip past.
-    if not isinstance(policy, str) or policy.strip().lower() != PAI_FULL_ACCESS.lower():
-        return []
-    suffix = _admin_suffix(config)
-    if type_ == RAM_GROUP_POLICY_ATTACHMENT:
-        kind, principal = "group", inputs.get("groupName")
-    elif type_ == RAM_USER_POLICY_ATTACHMENT:
-        kind, principal = "user", inputs.get("userName")
-    elif type_ == RAM_ROLE_POLICY_ATTACHMENT:
-        kind, principal = "role", inputs.get("roleName")
-    else:
-        # Resource-group scoped attachment; principals look like "name@<account>.onaliyun.com".
-        ptype = str(inputs.get("principalType", ""))
-        kind = {"IMSGroup": "group", "IMSUser": "user", "ServiceRole": "role"}.get(ptype, ptype or "principal")
-        principal = inputs.get("principalName")
-        if isinstance(principal, str) and not is_unreadable(principal):
-            principal = principal.split("@", 1)[0]
-    if kind == "group":
-        if is_unreadable(principal) or (isinstance(principal, str) and principal.endswith(suffix)):
-            return []
-        return [f"{PAI_FULL_ACCESS} is attached to group {principal!s}; only the resource-administrator "
-                f"group (name ending in {suffix!r}) may hold it"]
-    return [f"{PAI_FULL_ACCESS} is attached to {kind} {principal!s}; attach it only to the "
-            f"resource-administrator group (name ending in {suffix!r}) and make admins members of it"]
-
-
 # --- credentials -----------------------------------------------------------------------------------------------
 
 def check_credentials_secret(type_: str, inputs: Mapping[str, Any], secret_paths: Iterable[str] = (),
@@ -482,12 +444,6 @@ RULES: tuple[Rule, ...] = (
     Rule("ram-no-admin-wildcard",
          "No custom RAM policy allows Action '*' (or NotAction) on Resource '*'.",
          "resource", check_ram_no_admin_wildcard, (RAM_POLICY,)),
-    Rule("ram-pai-full-access-admins-only",
-         "AliyunPAIFullAccess is attached only to the resource-administrator RAM group.",
-         "resource", check_pai_full_access_admins_only,
-         (RAM_GROUP_POLICY_ATTACHMENT, RAM_USER_POLICY_ATTACHMENT, RAM_ROLE_POLICY_ATTACHMENT, RM_POLICY_ATTACHMENT),
-         {ADMIN_GROUP_SUFFIX_KEY: {"type": "string", "minLength": 1, "default": DEFAULT_ADMIN_GROUP_SUFFIX,
-                                   "description": "Name suffix of the group allowed to hold AliyunPAIFullAccess."}}),
     Rule("ram-policy-document-size",
          f"RAM custom policy documents are at most {MAX_POLICY_DOCUMENT_CHARS} characters.",
          "resource", check_ram_policy_document_size, (RAM_POLICY,)),
@@ -495,13 +451,6 @@ RULES: tuple[Rule, ...] = (
          "RAM login passwords and access-key secrets exist only as Pulumi secrets.",
          "resource", check_credentials_secret, (RAM_LOGIN_PROFILE, RAM_ACCESS_KEY)),
 )
-
-# Rule modules of their own, appended to the pack's list (one line each).
-try:
-    from .hygiene import SPECS as _HYGIENE
-except ImportError:  # run as a folder by the Pulumi CLI
-    from hygiene import SPECS as _HYGIENE  # type: ignore[no-redef]
-RULES = RULES + tuple(Rule(*spec) for spec in _HYGIENE)
 
 RULES_BY_NAME: Mapping[str, Rule] = {r.name: r for r in RULES}
 
@@ -515,6 +464,7 @@ class Violation:
     policy: str
     urn: str
     message: str
+    level: str = MANDATORY
 
 
 def check_resource(resource: Mapping[str, Any], secret_paths: Optional[Iterable[str]] = None,
@@ -530,7 +480,7 @@ def check_resource(resource: Mapping[str, Any], secret_paths: Optional[Iterable[
         if rule.check is check_credentials_secret:
             kwargs["secret_outputs"] = resource.get("additionalSecretOutputs")
         for msg in rule.check(resource.get("type", ""), inputs, paths, (config or {}).get(rule.name), **kwargs):
-            out.append(Violation(rule.name, resource.get("urn", ""), msg))
+            out.append(Violation(rule.name, resource.get("urn", ""), msg, rule.level))
     return out
 
 
@@ -540,7 +490,8 @@ def check_stack(resources: Sequence[Mapping[str, Any]],
     out = []
     for rule in RULES:
         if rule.kind == "stack":
-            out += [Violation(rule.name, urn, msg) for urn, msg in rule.check(resources, (config or {}).get(rule.name))]
+            out += [Violation(rule.name, urn, msg, rule.level)
+                    for urn, msg in rule.check(resources, (config or {}).get(rule.name))]
     return out
 
 
@@ -559,7 +510,8 @@ def check_preview(resources: Sequence[Mapping[str, Any]],
     return sorted(out)
 
 
-# --- rules kept in modules of their own (policypack/storage.py, ...): each calls `register` when imported --------
+# --- rules kept in modules of their own (escalation.py, hygiene.py, storage.py), registered here, imported last:
+# they build on the definitions above. ---------------------------------------------------------------------------
 
 def register(*extra: Rule) -> None:
     """Add rules to `RULES` (and `RULES_BY_NAME`); a name already there is skipped, so importing twice is harmless."""
@@ -569,6 +521,9 @@ def register(*extra: Rule) -> None:
 
 
 try:
-    from . import storage  # noqa: E402,F401  (registers its rules)
+    from . import escalation, hygiene, storage  # noqa: E402
 except ImportError:  # run by the Pulumi CLI as a folder
-    import storage  # type: ignore[no-redef]  # noqa: E402,F401
+    import escalation  # type: ignore[no-redef]  # noqa: E402
+    import hygiene  # type: ignore[no-redef]  # noqa: E402
+    import storage  # type: ignore[no-redef]  # noqa: E402
+register(*(Rule(*spec) for spec in hygiene.SPECS), *escalation.RULES, *storage.RULES)

@@ -1,7 +1,7 @@
 """Storage rules of the policy pack: every OSS bucket is audited (access logging) and reachable over HTTPS only.
 
-Stack rules, pure functions over the resource dicts `rules.py` describes; they add themselves to `rules.RULES`
-when this module is imported (`rules.py` imports it last).
+Stack rules, pure functions over the resource dicts `rules.py` describes; `rules.py` imports this module last and
+registers its `RULES`.
 
 - `oss-bucket-access-logging`: every `oss.Bucket` has an `oss.BucketLogging` whose `bucket` is it, matched by the
   engine's property dependency on the bucket or by the bucket's name. A bucket that receives another bucket's logs
@@ -164,4 +164,3 @@ RULES = (
                "stack", check_oss_bucket_https_only, (rules.OSS_BUCKET, OSS_BUCKET_POLICY)),
 )
 
-rules.register(*RULES)

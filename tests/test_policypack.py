@@ -30,6 +30,7 @@ from pulumi_policy.policy import PolicyCustomTimeouts, _PolicyAnalyzerServicer
 from pulumi.runtime.proto import analyzer_pb2 as proto
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
+from policypack import escalation as esc
 from policypack import hygiene, policies, rules, storage
 from policypack.rules import Violation, check_preview
 
@@ -72,6 +73,22 @@ def names(violations) -> set[str]:
     return {v.policy for v in violations}
 
 
+USERS = "urn:pulumi:dev::pai-platform::pai:identity:Users::users"
+ADMIN_GROUP = f"urn:pulumi:dev::pai-platform::pai:identity:Users${rules.RAM_GROUP_TOKEN}::users-resource-admins"
+
+
+def admin_group(policy: str) -> list[dict]:
+    """The resource-admins group as the `pai:identity:Users` component creates it, and `policy` attached to it
+    (the attachment depends on the group, as the engine records)."""
+    attach = res(rules.RAM_GROUP_POLICY_ATTACHMENT, "admins-pai", groupName="pai-resource-admins",
+                 policyName=policy, policyType="System")
+    attach["propertyDependencies"] = {"groupName": [ADMIN_GROUP]}
+    return [{"urn": USERS, "type": "pai:identity:Users", "name": "users", "parent": "", "inputs": {}},
+            {"urn": ADMIN_GROUP, "type": rules.RAM_GROUP_TOKEN, "name": "users-resource-admins", "parent": USERS,
+             "inputs": {"groupName": "pai-resource-admins"}},
+            attach]
+
+
 # --- a compliant stack: one bucket with every guard, and one of each other resource done right -----------------
 
 def good_stack() -> list[dict]:
@@ -99,8 +116,7 @@ def good_stack() -> list[dict]:
         res(rules.RAM_POLICY, "oss-ro", policyName="oss-ro",
             policyDocument=doc({"Effect": "Allow", "Action": ["oss:GetObject"], "Resource": ["acs:oss:*:*:b/*"]},
                                {"Effect": "Deny", "Action": "*", "Resource": "*"})),
-        res(rules.RAM_GROUP_POLICY_ATTACHMENT, "admins-pai", groupName="pai-resource-admins",
-            policyName="AliyunPAIFullAccess", policyType="System"),
+        *admin_group("AliyunPAIFullAccess"),
         res(rules.RAM_USER_POLICY_ATTACHMENT, "alice-dev", userName="alice",
             policyName="AliyunPAIDevelopAccess", policyType="System"),
         res(rules.RAM_LOGIN_PROFILE, "alice-login", userName="alice", password="[secret]", mfaBindRequired=True),
@@ -146,6 +162,32 @@ BAD_STACK_CASES = {
                                       targetBucket="pai-logs-1", targetPrefix="some-other-bucket/")],
     "oss-bucket-https-only": [res(storage.OSS_BUCKET_POLICY, "data-https", bucket="pai-data-1",
                                   policy=https_only("pai-data-1", effect="Allow", secure="true"))],
+    # policypack/escalation.py (more cases in tests/test_escalation.py)
+    "ram-no-privilege-escalation": [res(rules.RAM_POLICY, "escalating", policyName="escalating", policyDocument=doc(
+        {"Effect": "Allow", "Action": ["ram:AttachPolicyToUser", "ram:CreateAccessKey", "sts:AssumeRole"],
+         "Resource": "*"}))],
+    "ram-broad-data-access": [res(rules.RAM_POLICY, "broad", policyName="broad", policyDocument=doc(
+        {"Effect": "Allow", "Action": ["pai:*", "oss:*"], "Resource": "*"}))],
+    "ram-no-admin-system-policy": [res(rules.RAM_USER_POLICY_ATTACHMENT, "bob-admin", userName="bob",
+                                       policyName="AdministratorAccess", policyType="System")],
+    "ram-activation-policies-activators-only": [res(rules.RAM_USER_POLICY_ATTACHMENT, "carol-oss", userName="carol",
+                                                    policyName="AliyunOSSFullAccess", policyType="System")],
+    "oss-bucket-policy-not-public": [res(esc.OSS_BUCKET_POLICY, "data-policy", bucket="pai-data-1", policy=json.dumps(
+        {"Version": "1", "Statement": [{"Effect": "Allow", "Principal": ["*"], "Action": ["oss:GetObject"],
+                                        "Resource": ["acs:oss:*:*:pai-data-1/*"]}]}))],
+    "ram-role-trust-not-wildcard": [res(esc.RAM_ROLE, "job-role", roleName="job", assumeRolePolicyDocument=json.dumps(
+        {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                        "Principal": {"RAM": ["*"]}}]}))],
+    "network-sources-not-wide": [
+        # private (unique local) halves whose union is a /7: wider than a /32 of IPv6
+        res(rules.NAS_ACCESS_RULE, "nas-rule-6a", accessGroupName="ws", ipv6SourceCidrIp="fc00::/8"),
+        res(rules.NAS_ACCESS_RULE, "nas-rule-6b", accessGroupName="ws", ipv6SourceCidrIp="fd00::/8")],
+    "network-sources-public": [res(rules.ECS_SECURITY_GROUP_RULE, "https", type="ingress", ipProtocol="tcp",
+                                   portRange="22/22", cidrIp="8.8.8.0/24", securityGroupId="sg-2")],
+    "huaweicloud-iam-no-admin-roles": [
+        {**res(esc.HW_AGENCY, "agency", delegatedServiceName="op_svc_x",
+               projectRoles=[{"project": "cn-north-4", "roles": ["Tenant Administrator"]}])}],
+    "huaweicloud-obs-bucket-private": [res(esc.HW_BUCKET, "obs", bucket="ma-data", acl="public-read")],
 }
 
 
@@ -424,38 +466,6 @@ def test_ram_policy_document_size(length, bad):
         assert bool(rules.check_ram_policy_document_size(rules.RAM_POLICY, {key: text})) is bad
 
 
-@pytest.mark.parametrize("type_,inputs,bad", [
-    (rules.RAM_GROUP_POLICY_ATTACHMENT, {"groupName": "pai-resource-admins"}, False),
-    (rules.RAM_GROUP_POLICY_ATTACHMENT, {"groupName": "pai-developers"}, True),
-    (rules.RAM_GROUP_POLICY_ATTACHMENT, {"groupName": "resource-admins-old"}, True),
-    (rules.RAM_GROUP_POLICY_ATTACHMENT, {"groupName": UNKNOWN}, False),
-    (rules.RAM_USER_POLICY_ATTACHMENT, {"userName": "root-ish"}, True),
-    (rules.RAM_ROLE_POLICY_ATTACHMENT, {"roleName": "ops"}, True),
-    (rules.RM_POLICY_ATTACHMENT, {"principalType": "IMSGroup",
-                                  "principalName": "pai-resource-admins@123.onaliyun.com"}, False),
-    (rules.RM_POLICY_ATTACHMENT, {"principalType": "IMSUser", "principalName": "bob@123.onaliyun.com"}, True),
-])
-def test_pai_full_access_admins_only(type_, inputs, bad):
-    for policy_name in ("AliyunPAIFullAccess", "aliyunpaifullaccess"):
-        got = rules.check_pai_full_access_admins_only(type_, inputs | {"policyName": policy_name,
-                                                                      "policyType": "System"})
-        assert bool(got) is bad
-    # Other policies are not this rule's business.
-    assert not rules.check_pai_full_access_admins_only(type_, inputs | {"policyName": "AliyunPAIDevelopAccess"})
-
-
-def test_pai_full_access_suffix_is_configurable():
-    inputs = {"groupName": "platform-owners", "policyName": "AliyunPAIFullAccess"}
-    check = rules.check_pai_full_access_admins_only
-    assert check(rules.RAM_GROUP_POLICY_ATTACHMENT, inputs)
-    assert not check(rules.RAM_GROUP_POLICY_ATTACHMENT, inputs, (), {"adminGroupSuffix": "-owners"})
-    assert check(rules.RAM_GROUP_POLICY_ATTACHMENT, {**inputs, "groupName": "pai-resource-admins"}, (),
-                 {"adminGroupSuffix": "-owners"})
-    stack = [res(rules.RAM_GROUP_POLICY_ATTACHMENT, "a", **inputs)]
-    assert names(check_preview(stack)) == {"ram-pai-full-access-admins-only"}
-    assert check_preview(stack, {"ram-pai-full-access-admins-only": {"adminGroupSuffix": "-owners"}}) == []
-
-
 @pytest.mark.parametrize("inputs,secret_paths,bad", [
     ({"userName": "a", "password": "Plain-1"}, set(), True),
     ({"userName": "a", "password": "Plain-1"}, {"password"}, False),
@@ -542,14 +552,16 @@ def _run_stack(policy, resources, config=None):
     return reported
 
 
-def test_build_policies_one_per_rule_mandatory():
+def test_build_policies_one_per_rule_at_its_level():
     built = policies.build_policies()
     assert [p.name for p in built] == [r.name for r in rules.RULES]
     for p, r in zip(built, rules.RULES):
         assert isinstance(p, ResourceValidationPolicy if r.kind == "resource" else StackValidationPolicy)
-        assert p.enforcement_level == EnforcementLevel.MANDATORY
-    schema = _policy("ram-pai-full-access-admins-only").config_schema
-    assert schema.properties["adminGroupSuffix"]["default"] == "resource-admins"
+        want = EnforcementLevel.ADVISORY if r.level == rules.ADVISORY else EnforcementLevel.MANDATORY
+        assert p.enforcement_level == want, r.name
+    assert {r.level for r in rules.RULES} == {rules.MANDATORY, rules.ADVISORY}
+    assert all(p.enforcement_level == EnforcementLevel.DISABLED
+               for p in policies.build_policies(EnforcementLevel.DISABLED))
 
 
 @pytest.mark.parametrize("policy", sorted(n for n, c in BAD_STACK_CASES.items()
@@ -576,10 +588,6 @@ def test_resource_policy_reads_secret_marks_and_config():
     assert not _run_resource(p, rules.RAM_LOGIN_PROFILE, wrapped)
     assert _run_resource(p, rules.RAM_ACCESS_KEY, {"userName": "ci"}, secret_outputs=[])
     assert not _run_resource(p, rules.RAM_ACCESS_KEY, {"userName": "ci"}, secret_outputs=["secret"])
-    q = _policy("ram-pai-full-access-admins-only")
-    attach = {"groupName": "owners", "policyName": "AliyunPAIFullAccess"}
-    assert _run_resource(q, rules.RAM_GROUP_POLICY_ATTACHMENT, attach)
-    assert not _run_resource(q, rules.RAM_GROUP_POLICY_ATTACHMENT, attach, {"adminGroupSuffix": "owners"})
 
 
 @pytest.mark.parametrize("policy", ["oss-bucket-encrypted", "oss-bucket-public-access-blocked"])
@@ -694,7 +702,8 @@ def test_pack_serves_the_policies_over_grpc(pack_process):
     info = stub.GetAnalyzerInfo(empty_pb2.Empty())
     assert info.name == policies.PACK_NAME
     assert sorted(p.name for p in info.policies) == sorted(r.name for r in rules.RULES)
-    assert all(p.enforcementLevel == proto.MANDATORY for p in info.policies)
+    levels = {r.name: proto.ADVISORY if r.level == rules.ADVISORY else proto.MANDATORY for r in rules.RULES}
+    assert all(p.enforcementLevel == levels[p.name] for p in info.policies)
 
     def analyze(props):
         req = proto.AnalyzeRequest(urn=urn(rules.RAM_LOGIN_PROFILE, "p"), type=rules.RAM_LOGIN_PROFILE,

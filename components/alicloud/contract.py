@@ -11,7 +11,7 @@ Every failure is one `ConfigError` line: the config path, the bad value, the rul
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Mapping, Optional, Union
+from typing import Annotated, Any, Iterator, Literal, Mapping, Optional, Union
 
 from pydantic import AfterValidator, Field, StrictBool, StrictInt, StrictStr, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
@@ -20,7 +20,7 @@ from ..core import naming as core_naming
 from ..core.contract import Key, Model, errors_of, pattern, unique
 from ..core.errors import ConfigError, Problems, raise_all
 from . import naming, regions, rules
-from .plan import catalogue, grants, policy, quota
+from .plan import catalogue, escalation, grants, policy, quota
 
 
 # --- shape --------------------------------------------------------------------------------------------------------
@@ -359,7 +359,27 @@ def _check_meaning(cfg: StackConfig) -> list[ConfigError]:
         if not any(p.startswith(("policies", "quotaAccess")) for p, _, _ in problems):  # else: a policy repeats itself
             _check_policy_limits(out, cfg, ws, wp, seen_policy_names)
     _check_users(out, cfg)
+    for path, value, rule in _cross_workspace(cfg, refused=True):
+        out.add(path, value, rule)
     return out.errors
+
+
+def _cross_workspace(cfg: StackConfig, refused: bool) -> Iterator[tuple[str, Any, str]]:
+    """Custom policies naming another workspace's bucket (`escalation.cross_bucket_problems`): the refused ones, or
+    the ones only worth a warning."""
+    owners: dict[str, str] = {}
+    for ws in cfg.workspaces:
+        for b in ws.buckets:
+            owners.setdefault(naming.bucket_name(cfg.name_prefix, ws.name, b).lower(), ws.name)
+    for wi, ws in enumerate(cfg.workspaces):
+        for pi, p in enumerate(ws.policies):
+            try:
+                statements = p.statements
+            except policy.PolicyError:
+                continue
+            for path, value, rule, refuse in escalation.cross_bucket_problems(statements, ws.name, owners):
+                if refuse == refused:
+                    yield f"workspaces[{wi}].policies[{pi}].document.{path}", value, rule
 
 
 def _check_bucket_names(out: Problems, cfg: StackConfig, ws: Workspace, wp: str, seen: dict[str, str]) -> None:
@@ -443,7 +463,7 @@ def warnings(cfg: StackConfig) -> list[str]:
     workspace". The project does not add the role by itself (it is a grant a reviewer should see in the stack file),
     so a workspace whose modules use MaxCompute (Designer, AutoML) and where no member holds it gets a warning.
     """
-    lines = []
+    lines = [f"{path}: {rule}" for path, _, rule in _cross_workspace(cfg, refused=False)]
     for wi, ws in enumerate(cfg.workspaces):
         for service in ws.services:
             role = catalogue.SERVICES[service].usage_role

@@ -16,7 +16,7 @@ from typing import Any, Iterator, Literal, Optional, Sequence
 from ..core import naming as core_naming
 from ..core.contract import pattern, unique
 from . import naming, regions
-from .plan import catalogue, policy, quota
+from .plan import catalogue, escalation, policy, quota
 
 StorageClass = Literal["Standard", "IA", "Archive", "ColdArchive"]
 RedundancyType = Literal["LRS", "ZRS"]
@@ -158,7 +158,9 @@ def check_role(v: str) -> str:
 
 
 def check_system_policy(v: str) -> str:
-    """A system policy a member may be given by name: known to the catalogue (exact case), not admin-only."""
+    """A system policy a member may be given by name: never an administrator policy, known to the catalogue
+    (exact case), not admin-only."""
+    escalation.check_not_admin_policy(v)
     if v not in catalogue.SYSTEM_POLICIES:
         raise ValueError(f"is not a system policy this project knows (names are case-sensitive)"
                          f"{regions.did_you_mean(v, catalogue.SYSTEM_POLICIES, n=1)}")
@@ -339,6 +341,9 @@ def _grants(ws: Any) -> Iterator[Problem]:
             policy.split(p.statements)
         except policy.PolicyError as e:
             yield f"policies[{pi}].document", p.name, str(e)
+            continue
+        for path, value, rule in escalation.statement_problems(p.statements):
+            yield f"policies[{pi}].document.{path}", value, rule
     for qi, q in enumerate(ws.quota_access):
         broken = quota.requirement_error(q.scenario, q.resource_groups, q.quota_id, q.lingjun_vpc)
         if broken:

@@ -437,6 +437,8 @@ def _check_agency(out: Problems, ws: Workspace, wp: str, functions_known: bool) 
     ap = f"{wp}.agency"
     _check(out, f"{ap}.fullSetRoles", ag.full_set_roles, rules.check_full_set_roles, ag.use_full_set, shown=None)
     _check(out, f"{ap}.useFullSet", ag.use_full_set, rules.check_use_full_set, ag.full_set_roles, shown=None)
+    for ri, role in enumerate(ag.full_set_roles):
+        _check(out, f"{ap}.fullSetRoles[{ri}]", role, rules.check_not_admin_role)
     if functions_known and ag.create and not ag.use_full_set and ag.name is not None:
         try:
             rules.check_agency_functions(ws.functions)

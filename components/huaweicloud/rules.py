@@ -220,6 +220,19 @@ def check_full_set_roles(roles: Sequence[str], use_full_set: bool) -> None:
         raise ValueError(FULL_SET_ROLES_RULE)
 
 
+ADMIN_ROLES: tuple[str, ...] = ("Tenant Administrator", "Security Administrator", "Agent Operator")
+"""IAM system roles that administer the account, its identities or its agencies: `Tenant Administrator` (every
+service but IAM), `Security Administrator` (IAM itself), `Agent Operator` (switch into agencies). No stack file may
+grant them; the policy pack refuses them on any user group, agency or role assignment too."""
+ADMIN_ROLE_RULE = "is an IAM administrator role (account, identity or agency administration): no stack file may grant it"
+
+
+def check_not_admin_role(value: str) -> None:
+    """A system role named in a stack file (an agency's `fullSetRoles`): never an administrator role, in any case."""
+    if isinstance(value, str) and value.strip().lower() in {r.lower() for r in ADMIN_ROLES}:
+        raise ValueError(ADMIN_ROLE_RULE)
+
+
 def check_use_full_set(use_full_set: bool, roles: Sequence[str]) -> None:
     """The full set switched on: only with the names of the system policies to grant."""
     if use_full_set and not roles:
