@@ -70,6 +70,8 @@ SOURCES: dict[str, tuple[str, str]] = {
     "ALI_WORKSPACE": ("pulumi_alicloud.pai", "WorkspaceWorkspace"),
     "ALI_MEMBER": ("pulumi_alicloud.pai", "WorkspaceMember"),
     "ALI_SERVICE_LINKED_ROLE": ("pulumi_alicloud.resourcemanager", "ServiceLinkedRole"),
+    "ALI_PASSWORD_POLICY": ("pulumi_alicloud.ram", "PasswordPolicy"),
+    "ALI_TRAIL": ("pulumi_alicloud.actiontrail", "Trail"),
     "ALI_RM_POLICY_ATTACHMENT": ("pulumi_alicloud.resourcemanager", "PolicyAttachment"),
     # --- Alibaba Cloud data sources
     "ALI_GET_ACCOUNT": ("pulumi_alicloud", "get_account"),

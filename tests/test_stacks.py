@@ -37,6 +37,10 @@ REQUIRED = {
     T.ALI_SECURITY_GROUP: {"vpcId"},
     T.RANDOM_PASSWORD: {"length"},
     T.ALI_SERVICE_LINKED_ROLE: {"serviceName"},  # prod's account bootstrap
+    # No argument of these is required by the SDK; these are the ones that make them what the README promises.
+    T.ALI_PASSWORD_POLICY: {"minimumPasswordLength", "requireSymbols", "passwordReusePrevention", "maxPasswordAge",
+                            "maxLoginAttemps"},
+    T.ALI_TRAIL: {"trailName", "ossBucketName", "trailRegion", "eventRw"},
 }
 
 

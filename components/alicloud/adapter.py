@@ -10,7 +10,13 @@ import pulumi_alicloud as alicloud
 from . import contract as config, naming
 from .plan import grants
 from .resources import lookups
-from .resources.account import AccountBootstrap, AccountBootstrapArgs, manual_steps_as_data
+from .resources.account import (
+    AccountBootstrap,
+    AccountBootstrapArgs,
+    PasswordPolicyArgs,
+    TrailArgs,
+    manual_steps_as_data,
+)
 from .resources.audit import LogBucket, LogBucketArgs
 from .resources.bundle import (
     BundleBucket,
@@ -39,18 +45,6 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
     for line in config.warnings(cfg):  # allowed, but probably not meant: shown by `pulumi preview` and offline
         pulumi.log.warn(line)
     found = lookups.resolve(cfg)
-    # Account-wide setup first, when enabled: activation and service-linked roles. The bundles do not depend on it
-    # explicitly; activation takes effect account-wide, and PAI creates missing roles on first use anyway.
-    boot = None
-    if cfg.account_bootstrap.enabled:
-        boot = AccountBootstrap(
-            "account",
-            AccountBootstrapArgs(
-                modules=tuple(dict.fromkeys(m for ws in cfg.workspaces for m in ws.modules)),
-                activate_services=cfg.account_bootstrap.activate_services,
-                service_linked_roles=cfg.account_bootstrap.service_linked_roles,
-            ),
-        )
     # One access-log bucket per stack, in the stack's region and account (OSS requires both of a log target).
     logs = LogBucket(
         "access-logs",
@@ -62,6 +56,29 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
             protect=cfg.access_logs.protect,
         ),
     )
+    # Account-wide setup, when enabled: activation, service-linked roles, the password policy, a trail. The bundles
+    # do not depend on it explicitly; activation takes effect account-wide, and PAI creates missing roles on first use.
+    boot = None
+    if cfg.account_bootstrap.enabled:
+        ab = cfg.account_bootstrap
+        pp, at = ab.password_policy, ab.action_trail
+        boot = AccountBootstrap(
+            "account",
+            AccountBootstrapArgs(
+                modules=tuple(dict.fromkeys(m for ws in cfg.workspaces for m in ws.modules)),
+                activate_services=ab.activate_services,
+                service_linked_roles=ab.service_linked_roles,
+                password_policy=PasswordPolicyArgs(
+                    pp.minimum_length, pp.require_lowercase, pp.require_uppercase, pp.require_numbers,
+                    pp.require_symbols, pp.reuse_prevention, pp.max_age_days, pp.max_login_attempts,
+                ) if pp.enabled else None,
+                trail=TrailArgs(f"{cfg.name_prefix}-trail",
+                                at.bucket or naming.access_log_bucket_name(cfg.name_prefix, cfg.access_logs.name),
+                                at.key_prefix)
+                if at.enabled else None,
+            ),
+            depends_on=[logs] if at.enabled and not at.bucket else (),
+        )
     members = {}
     for ws in cfg.workspaces:
         for m in ws.members:

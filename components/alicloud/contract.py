@@ -273,6 +273,38 @@ class Workspace(Model, catalogue.UsesModules):
         return self.network is not None
 
 
+def _password(key: str):
+    return _rule(lambda v: rules.check_password_setting(key, v))
+
+
+class PasswordPolicy(Model):
+    """The account's RAM password policy for console logins: secure by default when the bootstrap is on (the
+    account is the stack's alone: see `accountBootstrap`)."""
+
+    enabled: StrictBool = Field(True, description="Set the account password policy.")
+    minimum_length: Annotated[StrictInt, _password("minimumLength")] = Field(14, description="8-32 characters.")
+    require_lowercase: StrictBool = Field(True, description="Require a lowercase letter.")
+    require_uppercase: StrictBool = Field(True, description="Require an uppercase letter.")
+    require_numbers: StrictBool = Field(True, description="Require a digit.")
+    require_symbols: StrictBool = Field(True, description="Require a symbol.")
+    reuse_prevention: Annotated[StrictInt, _password("reusePrevention")] = Field(
+        5, description="Refuse the last N passwords (0-24).")
+    max_age_days: Annotated[StrictInt, _password("maxAgeDays")] = Field(
+        90, description="Days a password is valid (0-1095; 0: never expires).")
+    max_login_attempts: Annotated[StrictInt, _password("maxLoginAttempts")] = Field(
+        5, description="Failed logins in an hour before the user is locked out for an hour (0-32; 0: off).")
+
+
+class ActionTrail(Model):
+    """An ActionTrail trail recording every region's management events to an OSS bucket. Off by default: an
+    account has few trails and usually one owner of them."""
+
+    enabled: StrictBool = Field(False, description="Create the trail.")
+    bucket: Annotated[Optional[StrictStr], _rule(_optional(naming.check_bucket_name))] = Field(
+        None, description="Target bucket; default the stack's access-log bucket.")
+    key_prefix: StrictStr = Field("actiontrail", description="Object key prefix of the trail's files.")
+
+
 class AccountBootstrap(Model):
     """Once-per-account setup (components/alicloud/resources/account.py). Off by default: stacks sharing an account must not fight
     over it, and service activation happens during `pulumi preview` too (invokes run on preview)."""
@@ -280,6 +312,10 @@ class AccountBootstrap(Model):
     enabled: StrictBool = Field(False, description="Build the pai:account:Bootstrap component.")
     activate_services: StrictBool = Field(True, description="Activate dependent services that have an API call.")
     service_linked_roles: StrictBool = Field(True, description="Create PAI's verified service-linked roles.")
+    password_policy: PasswordPolicy = Field(default_factory=lambda: PasswordPolicy(),
+                                            description="The account's RAM password policy (on, secure defaults).")
+    action_trail: ActionTrail = Field(default_factory=lambda: ActionTrail(),
+                                      description="An ActionTrail trail of every region's events to OSS (off).")
 
 
 class AccessLogs(Model):

@@ -364,3 +364,23 @@ def repeated_keys(items: Sequence[Any], attr: str) -> set[int]:
 def _repeated(items: Sequence[Any], attr: str, kind: str, what: str) -> Iterator[Problem]:
     for i in sorted(repeated_keys(items, attr)):
         yield f"{kind}[{i}].{attr}", getattr(items[i], attr), f"{what} {attr} is used twice in this workspace"
+
+
+# --- account hygiene ----------------------------------------------------------------------------------------------
+
+PASSWORD_POLICY_RANGES = {
+    "minimumLength": (8, 32),
+    "reusePrevention": (0, 24),
+    "maxAgeDays": (0, 1095),
+    "maxLoginAttempts": (0, 32),
+}
+"""What RAM's account password policy accepts (SDK ram/password_policy.py: minimum_password_length "8 to 32",
+password_reuse_prevention "0 to 24", max_password_age "0~1095" days, max_login_attemps "0~32")."""
+
+
+def check_password_setting(key: str, value: int) -> int:
+    """A number of the account password policy, within what RAM accepts for `key`."""
+    low, high = PASSWORD_POLICY_RANGES[key]
+    if not low <= value <= high:
+        raise ValueError(f"{key} {value} is outside {low}-{high} (RAM's account password policy)")
+    return value

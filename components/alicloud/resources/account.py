@@ -22,7 +22,7 @@ What it cannot do is returned as data (`manual_steps`) with the console path, ne
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Optional, Sequence
 
 import pulumi
 import pulumi_alicloud as alicloud
@@ -131,6 +131,40 @@ def plan_bootstrap(modules: Iterable[str], activate_services: bool = True, servi
 
 
 @dataclass(frozen=True)
+class PasswordPolicyArgs:
+    """The account's RAM password policy (`ram.PasswordPolicy`); limits: `rules.PASSWORD_POLICY_RANGES`."""
+
+    minimum_length: int = 14
+    """8-32 characters."""
+    require_lowercase: bool = True
+    """Require a lowercase letter."""
+    require_uppercase: bool = True
+    """Require an uppercase letter."""
+    require_numbers: bool = True
+    """Require a digit."""
+    require_symbols: bool = True
+    """Require a symbol."""
+    reuse_prevention: int = 5
+    """Refuse the last N passwords (0-24)."""
+    max_age_days: int = 90
+    """Days a password is valid (0-1095; 0: never expires)."""
+    max_login_attempts: int = 5
+    """Failed logins in an hour before a one-hour lockout (0-32; 0: off)."""
+
+
+@dataclass(frozen=True)
+class TrailArgs:
+    """An ActionTrail trail of every region's management events to an OSS bucket (`actiontrail.Trail`)."""
+
+    name: str
+    """Trail name."""
+    bucket: str
+    """Target OSS bucket (same account)."""
+    key_prefix: str = "actiontrail"
+    """Object key prefix of the trail's files."""
+
+
+@dataclass(frozen=True)
 class AccountBootstrapArgs:
     modules: tuple[str, ...]
     """Every PAI module used by the stack's workspaces."""
@@ -138,6 +172,10 @@ class AccountBootstrapArgs:
     """Activate the dependent services that have an activation call."""
     service_linked_roles: bool = True
     """Create the service-linked roles whose service name is verified."""
+    password_policy: Optional[PasswordPolicyArgs] = None
+    """Set the account's password policy (None: leave it as it is)."""
+    trail: Optional[TrailArgs] = None
+    """Record the account's events with ActionTrail (None: no trail)."""
 
 
 class AccountBootstrap(pulumi.ComponentResource):
@@ -149,7 +187,12 @@ class AccountBootstrap(pulumi.ComponentResource):
     linked_roles: dict[str, alicloud.resourcemanager.ServiceLinkedRole]
     manual_steps: tuple[ManualStep, ...]
 
-    def __init__(self, name: str, args: AccountBootstrapArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    password_policy: Optional[alicloud.ram.PasswordPolicy]
+    trail: Optional[alicloud.actiontrail.Trail]
+
+    def __init__(self, name: str, args: AccountBootstrapArgs, opts: Optional[pulumi.ResourceOptions] = None,
+                 depends_on: Sequence[pulumi.Resource] = ()) -> None:
+        """`depends_on`: what the trail needs first (its target bucket, when this stack creates it)."""
         super().__init__("pai:account:Bootstrap", name, None, opts)
         self.plan = plan_bootstrap(args.modules, args.activate_services, args.service_linked_roles)
         self.activated = activate(self.plan.activate, self)
@@ -163,6 +206,34 @@ class AccountBootstrap(pulumi.ComponentResource):
             for role in self.plan.linked_roles
         }
         self.manual_steps = self.plan.manual_steps
+        self.password_policy = None
+        if args.password_policy is not None:
+            p = args.password_policy
+            self.password_policy = alicloud.ram.PasswordPolicy(
+                f"{name}-password-policy",
+                minimum_password_length=p.minimum_length,
+                require_lowercase_characters=p.require_lowercase,
+                require_uppercase_characters=p.require_uppercase,
+                require_numbers=p.require_numbers,
+                require_symbols=p.require_symbols,
+                password_reuse_prevention=p.reuse_prevention,
+                max_password_age=p.max_age_days,
+                max_login_attemps=p.max_login_attempts,  # sic: the provider's spelling
+                # The account keeps a password policy whatever happens to this stack.
+                opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
+            )
+        self.trail = None
+        if args.trail is not None:
+            self.trail = alicloud.actiontrail.Trail(
+                f"{name}-trail",
+                trail_name=args.trail.name,
+                oss_bucket_name=args.trail.bucket,
+                oss_key_prefix=args.trail.key_prefix,
+                event_rw="All",
+                trail_region="All",
+                status="Enable",
+                opts=pulumi.ResourceOptions(parent=self, depends_on=list(depends_on)),
+            )
         self.register_outputs({
             "activated": self.activated,
             "serviceLinkedRoles": {k: r.role_name for k, r in self.linked_roles.items()},
