@@ -72,6 +72,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "ALI_SERVICE_LINKED_ROLE": ("pulumi_alicloud.resourcemanager", "ServiceLinkedRole"),
     "ALI_PASSWORD_POLICY": ("pulumi_alicloud.ram", "PasswordPolicy"),
     "ALI_TRAIL": ("pulumi_alicloud.actiontrail", "Trail"),
+    "ALI_FLOW_LOG": ("pulumi_alicloud.vpc", "FlowLog"),
     "ALI_RM_POLICY_ATTACHMENT": ("pulumi_alicloud.resourcemanager", "PolicyAttachment"),
     # --- Alibaba Cloud data sources
     "ALI_GET_ACCOUNT": ("pulumi_alicloud", "get_account"),

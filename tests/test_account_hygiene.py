@@ -58,3 +58,32 @@ def test_password_policy_limits_are_ram_s(key, value, rule):
     with pytest.raises(ConfigError) as e:
         load(raw(_boot(passwordPolicy={key: value})))
     assert str(e.value) == f"accountBootstrap.passwordPolicy.{key}: {value} {rule} (RAM's account password policy)"
+
+
+# --- VPC flow logs, per workspace network ---------------------------------------------------------------------------
+
+from conftest import DSW_NETWORK  # noqa: E402
+
+
+def test_a_new_vpc_can_send_its_flow_logs_to_an_existing_logstore(plan_for):
+    net = {**DSW_NETWORK, "flowLogs": {"project": "acme-net-logs", "logStore": "vpc_flow"}}
+    plan = plan_for(base_config(minimal_workspace(modules=["dsw"], network=net)))
+    (flow,) = plan.by_type(T.ALI_FLOW_LOG)
+    inputs = flow.plain_inputs()
+    assert {k: inputs[k] for k in ("resourceType", "trafficType", "projectName", "logStoreName")} == {
+        "resourceType": "VPC", "trafficType": "All", "projectName": "acme-net-logs", "logStoreName": "vpc_flow"}
+    assert inputs["resourceId"] == plan.by_type(T.ALI_VPC)[0].id
+    assert inputs["tags"]["pai-workspace"] == "team_ws"
+    assert plan_for(base_config(minimal_workspace(modules=["dsw"], network=DSW_NETWORK))).by_type(T.ALI_FLOW_LOG) == []
+
+
+@pytest.mark.parametrize("flow,path,rule", [
+    ({"project": "Acme_Logs", "logStore": "vpc_flow"}, "project",
+     "'Acme_Logs' is not an SLS project name (3-63 lowercase letters, digits or '-', starting and ending with a letter or digit)"),
+    ({"project": "acme-logs", "logStore": "_flow"}, "logStore",
+     "'_flow' is not an SLS logstore name (3-63 lowercase letters, digits, '-' or '_', starting and ending with a letter or digit)"),
+])
+def test_flow_log_targets_follow_sls_naming(flow, path, rule):
+    with pytest.raises(ConfigError) as e:
+        load(raw(base_config(minimal_workspace(modules=["dsw"], network={**DSW_NETWORK, "flowLogs": flow}))))
+    assert str(e.value) == f"workspaces[0].network.flowLogs.{path}: {rule}"

@@ -30,7 +30,7 @@ from .resources.bundle import (
 )
 from .resources.identity import UserRef
 from .resources.lookups import ExistingNetwork
-from .resources.network import VSwitchArgs
+from .resources.network import FlowLogArgs, VSwitchArgs
 from .resources.tagging import register_stack_tags
 from .resources.identity import UserArgs, Users, UsersArgs
 
@@ -153,7 +153,10 @@ def bundle_args(cfg: config.StackConfig, ws: config.Workspace, users: dict[str, 
                       for m in ws.members),
         display_name=ws.display_name,
         env_types=tuple(ws.env_types),
-        network=NewNetworkArgs(net.cidr, tuple(VSwitchArgs(v.zone_id, v.cidr) for v in net.vswitches)) if net else None,
+        network=NewNetworkArgs(
+            net.cidr, tuple(VSwitchArgs(v.zone_id, v.cidr) for v in net.vswitches),
+            FlowLogArgs(net.flow_logs.project, net.flow_logs.log_store) if net.flow_logs else None,
+        ) if net else None,
         existing_network=existing_network,
         buckets=tuple(BundleBucket(b.key, b.name, b.storage_class, b.redundancy_type, b.encryption, b.kms_key_id, b.protect)
                       for b in ws.buckets),

@@ -54,12 +54,21 @@ class VSwitchSpec(Model):
         description="vSwitch CIDR block, inside the VPC CIDR (mask 16-29).")
 
 
+class FlowLogs(Model):
+    """VPC flow logs of the workspace's new VPC, into an existing Simple Log Service project and logstore (the
+    project creates neither: SLS retention and cost are the log owner's choice)."""
+
+    project: Annotated[StrictStr, _rule(rules.check_sls_project)] = Field(description="SLS project (same region).")
+    log_store: Annotated[StrictStr, _rule(rules.check_sls_logstore)] = Field(description="SLS logstore of the project.")
+
+
 class NewNetwork(Model):
     """A new VPC for the workspace, with one vSwitch per zone."""
 
     cidr: Annotated[StrictStr, _rule(lambda v: rules.check_cidr(v, "VPC"))] = Field(
         description="VPC CIDR block, e.g. 10.10.0.0/16 (mask 8-28).")
     vswitches: list[VSwitchSpec] = Field(min_length=1, description="One vSwitch per zone, inside `cidr`.")
+    flow_logs: Optional[FlowLogs] = Field(None, description="VPC flow logs to an existing SLS logstore (off).")
 
 
 class ExistingNetwork(Model):

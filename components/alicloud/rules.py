@@ -384,3 +384,20 @@ def check_password_setting(key: str, value: int) -> int:
     if not low <= value <= high:
         raise ValueError(f"{key} {value} is outside {low}-{high} (RAM's account password policy)")
     return value
+
+
+SLS_PROJECT_RE = r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]"
+SLS_PROJECT_RULE = "is not an SLS project name (3-63 lowercase letters, digits or '-', starting and ending with a letter or digit)"
+"""Simple Log Service project names follow the OSS bucket name rule (ALICLOUD-FACTS §6: 'The log project name rule
+(log.Project.project_name) is identical')."""
+SLS_LOGSTORE_RE = r"[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]"
+SLS_LOGSTORE_RULE = "is not an SLS logstore name (3-63 lowercase letters, digits, '-' or '_', starting and ending with a letter or digit)"
+"""Logstore naming rules (https://www.alibabacloud.com/help/en/sls/developer-reference/logstores)."""
+
+
+def check_sls_project(v: str) -> str:
+    return pattern(v, SLS_PROJECT_RE, SLS_PROJECT_RULE)
+
+
+def check_sls_logstore(v: str) -> str:
+    return pattern(v, SLS_LOGSTORE_RE, SLS_LOGSTORE_RULE)

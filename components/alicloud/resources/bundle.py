@@ -17,7 +17,7 @@ from .. import naming, rules
 from ..plan import catalogue, grants, policy, quota
 from .identity import UserRef, WorkspaceAccess, WorkspaceAccessArgs
 from .lookups import ExistingNetwork
-from .network import Network, NetworkArgs, VSwitchArgs
+from .network import FlowLogArgs, Network, NetworkArgs, VSwitchArgs
 from .storage import BucketArgs, FileSystemArgs, Storage, StorageArgs
 from .workspace import MemberArgs, Workspace, WorkspaceArgs
 
@@ -127,6 +127,8 @@ class NewNetworkArgs:
     """VPC CIDR block (mask /8-/28, outside the reserved blocks)."""
     vswitches: Sequence[VSwitchArgs]
     """One vSwitch per zone, inside `cidr`, not overlapping (mask /16-/29)."""
+    flow_logs: Optional[FlowLogArgs] = None
+    """VPC flow logs to an existing SLS project and logstore (None: none)."""
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,9 @@ def validate_bundle(args: WorkspaceBundleArgs) -> list[ConfigError]:
         check(f"modules[{i}]", m, rules.check_module)
     if args.network is not None:
         check("network.cidr", args.network.cidr, lambda v: rules.check_cidr(v, "VPC"))
+        if args.network.flow_logs is not None:
+            check("network.flowLogs.project", args.network.flow_logs.project, rules.check_sls_project)
+            check("network.flowLogs.logStore", args.network.flow_logs.log_store, rules.check_sls_logstore)
         for i, v in enumerate(args.network.vswitches):
             check(f"network.vswitches[{i}].zoneId", v.zone_id, rules.check_zone_id)
             check(f"network.vswitches[{i}].cidr", v.cidr, lambda v: rules.check_cidr(v, "vSwitch"))
@@ -266,6 +271,7 @@ class WorkspaceBundle(pulumi.ComponentResource):
                     vpc_id=args.existing_network.vpc_id if args.existing_network else None,
                     existing_vswitches=args.existing_network.vswitches if args.existing_network else (),
                     tags=tags,
+                    flow_logs=ws.network.flow_logs if ws.network else None,
                 ),
                 child,
             )

@@ -24,6 +24,17 @@ class VSwitchArgs:
 
 
 @dataclass(frozen=True)
+class FlowLogArgs:
+    """Where a VPC's flow logs go: an existing Simple Log Service project and logstore (`rules.check_sls_project`,
+    `rules.check_sls_logstore`)."""
+
+    project: str
+    """SLS project, in the VPC's region."""
+    log_store: str
+    """SLS logstore of that project."""
+
+
+@dataclass(frozen=True)
 class NetworkArgs:
     """Either `cidr` + `vswitches` (a new VPC) or `vpc_id` + `existing_vswitches` (an existing one, looked up
     beforehand: `components.lookups.resolve`)."""
@@ -42,6 +53,8 @@ class NetworkArgs:
     """Existing vSwitches of that VPC, with the CIDR blocks the cloud reported for them."""
     tags: dict[str, str] = field(default_factory=dict)
     """Tags for every taggable resource."""
+    flow_logs: Optional[FlowLogArgs] = None
+    """VPC flow logs of a new VPC (None: none)."""
 
 
 @dataclass(frozen=True)
@@ -107,4 +120,17 @@ class Network(pulumi.ComponentResource):
             self.vpc_id = vpc.id
             self.subnets = [Subnet(vs.zone_id, sw.id, vs.cidr, vs.zone_id) for vs, sw in zip(args.vswitches, switches)]
             self.security_group_id = sg.id
+            if args.flow_logs is not None:
+                alicloud.vpc.FlowLog(
+                    f"{name}-flow-log",
+                    flow_log_name=f"{args.name}-flow-log",
+                    description=f"{args.description}: all traffic of the VPC",
+                    resource_type="VPC",
+                    resource_id=vpc.id,
+                    traffic_type="All",
+                    project_name=args.flow_logs.project,
+                    log_store_name=args.flow_logs.log_store,
+                    tags=args.tags,
+                    opts=pulumi.ResourceOptions(parent=vpc),
+                )
         self.register_outputs({"vpcId": self.vpc_id, "vswitchIds": [s.id for s in self.subnets]})

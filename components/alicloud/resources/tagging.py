@@ -23,6 +23,7 @@ TAGGABLE: frozenset[str] = frozenset(
         alicloud.nas.FileSystem,
         alicloud.vpc.Network,
         alicloud.vpc.Switch,
+        alicloud.vpc.FlowLog,
         alicloud.ecs.SecurityGroup,
         alicloud.ram.User,
         alicloud.ram.Policy,
