@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 import pulumi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -69,6 +69,12 @@ class BootstrapSettings(BaseModel):
     state_bucket_name: str = Field(alias="stateBucketName")
     """Globally unique name of the OSS bucket that holds Pulumi state."""
 
+    access_log_bucket_name: Optional[str] = Field(None, alias="accessLogBucketName")
+    """The bucket that receives the state bucket's access logs; default `<stateBucketName>-logs`."""
+
+    access_log_retention_days: int = Field(365, alias="accessLogRetentionDays", ge=30, le=3650)
+    """Days the state bucket's access logs are kept (30-3650)."""
+
     oidc_issuer_url: str = Field("https://token.actions.githubusercontent.com", alias="oidcIssuerUrl")
     """Issuer of the pipeline's OIDC tokens (GitHub Actions by default; `https://gitlab.com` for GitLab)."""
 
@@ -111,14 +117,22 @@ class BootstrapSettings(BaseModel):
             raise ValueError("expected a region id such as cn-hangzhou")
         return value
 
-    @field_validator("state_bucket_name")
+    @field_validator("state_bucket_name", "access_log_bucket_name")
     @classmethod
-    def _bucket(cls, value: str) -> str:
-        if not BUCKET_NAME.match(value):
+    def _bucket(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not BUCKET_NAME.match(value):
             raise ValueError(
                 "expected 3-63 lowercase letters, digits or hyphens, starting and ending with a letter or digit"
             )
         return value
+
+    @property
+    def log_bucket_name(self) -> str:
+        """The access-log bucket's name: explicit, or `<stateBucketName>-logs` (checked like any bucket name)."""
+        name = self.access_log_bucket_name or f"{self.state_bucket_name}-logs"
+        if not BUCKET_NAME.match(name):
+            raise ValueError(f"{name!r} (derived from stateBucketName) is longer than 63 characters; set it explicitly")
+        return name
 
     @field_validator("oidc_issuer_url")
     @classmethod
@@ -194,7 +208,12 @@ def parse_settings(raw: Mapping[str, str]) -> BootstrapSettings:
     """
     decoded = {key: _decode(value) for key, value in raw.items()}
     try:
-        return BootstrapSettings.model_validate(decoded)
+        settings = BootstrapSettings.model_validate(decoded)
+        try:
+            settings.log_bucket_name
+        except ValueError as e:
+            raise ConfigError(f"{NAMESPACE}:accessLogBucketName: {e}") from None
+        return settings
     except ValidationError as exc:
         error = exc.errors()[0]
         key = ".".join(str(part) for part in error["loc"]) or "?"

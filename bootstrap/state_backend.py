@@ -25,6 +25,12 @@ class StateBucketArgs:
     region: str
     """Region the bucket lives in; used only to render the `pulumi login` line."""
 
+    log_bucket_name: str
+    """The bucket that receives the state bucket's access logs (same region and account, as OSS requires)."""
+
+    log_retention_days: int = 365
+    """Days the access logs are kept."""
+
 
 class StateBucket(pulumi.ComponentResource):
     """A private, versioned, encrypted OSS bucket for Pulumi state, with public access blocked.
@@ -53,7 +59,8 @@ class StateBucket(pulumi.ComponentResource):
             force_destroy=False,
             server_side_encryption_rule=alicloud.oss.BucketServerSideEncryptionRuleArgs(sse_algorithm="AES256"),
             versioning=alicloud.oss.BucketVersioningArgs(status="Enabled"),
-            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(protect=True, ignore_changes=["acl", "policy"])),
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=True, ignore_changes=["acl", "policy", "logging"])),
         )
         bucket_child = pulumi.ResourceOptions(parent=self.bucket)
         self.acl = alicloud.oss.BucketAcl(f"{name}-acl", bucket=self.bucket.bucket, acl="private", opts=bucket_child)
@@ -70,6 +77,30 @@ class StateBucket(pulumi.ComponentResource):
             policy=policies.render(policies.https_only_policy(args.bucket_name)),
             opts=bucket_child,
         )
+
+        # Who read or wrote state is audited: the state bucket's access logs go to a bucket of their own, guarded
+        # like it, whose logs expire (it does not log itself: OSS warns a self-logging bucket logs its own deliveries).
+        self.log_bucket = alicloud.oss.Bucket(
+            f"{name}-logs",
+            bucket=args.log_bucket_name,
+            force_destroy=False,
+            server_side_encryption_rule=alicloud.oss.BucketServerSideEncryptionRuleArgs(sse_algorithm="AES256"),
+            versioning=alicloud.oss.BucketVersioningArgs(status="Enabled"),
+            lifecycle_rules=[{"id": "expire-access-logs", "enabled": True, "prefix": "",
+                              "expirations": [{"days": args.log_retention_days}],
+                              "noncurrent_version_expirations": [{"days": 7}]}],
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=True, ignore_changes=["acl", "policy", "logging"])),
+        )
+        log_child = pulumi.ResourceOptions(parent=self.log_bucket)
+        alicloud.oss.BucketAcl(f"{name}-logs-acl", bucket=self.log_bucket.bucket, acl="private", opts=log_child)
+        alicloud.oss.BucketPublicAccessBlock(f"{name}-logs-public-access-block", bucket=self.log_bucket.bucket,
+                                             block_public_access=True, opts=log_child)
+        alicloud.oss.BucketPolicy(f"{name}-logs-https-only", bucket=self.log_bucket.bucket,
+                                  policy=policies.render(policies.https_only_policy(args.log_bucket_name)), opts=log_child)
+        alicloud.oss.BucketLogging(f"{name}-access-logging", bucket=self.bucket.bucket,
+                                   target_bucket=self.log_bucket.bucket, target_prefix=f"{args.bucket_name}/",
+                                   opts=bucket_child)
 
         self.bucket_name = self.bucket.bucket
         self.login_url = self.bucket.bucket.apply(lambda bucket: policies.login_url(bucket, args.region))
@@ -305,7 +336,9 @@ class PipelineIdentity(pulumi.ComponentResource):
 
 def build(settings: BootstrapSettings, opts: Optional[pulumi.ResourceOptions] = None) -> dict[str, pulumi.Input]:
     """Register the bootstrap resources and return the stack outputs to export."""
-    state = StateBucket("state", StateBucketArgs(bucket_name=settings.state_bucket_name, region=settings.region), opts)
+    state = StateBucket("state", StateBucketArgs(bucket_name=settings.state_bucket_name, region=settings.region,
+                                                 log_bucket_name=settings.log_bucket_name,
+                                                 log_retention_days=settings.access_log_retention_days), opts)
     identity = PipelineIdentity(
         "pipeline",
         PipelineIdentityArgs(

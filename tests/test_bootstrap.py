@@ -123,6 +123,15 @@ def test_defaults_apply():
             {"deployerSystemPolicies": json.dumps(["AliyunPAIFullAccess"])},
             "pai-platform-bootstrap:deployerSystemPolicies: AliyunPAIFullAccess is not allowed",
         ),
+        (
+            {"stateBucketName": "s" * 60},  # OSS bucket names: 3-63 characters; '-logs' makes it 65
+            f"pai-platform-bootstrap:accessLogBucketName: '{'s' * 60}-logs' (derived from stateBucketName) is longer "
+            "than 63 characters; set it explicitly",
+        ),
+        (
+            {"accessLogRetentionDays": "10"},
+            "pai-platform-bootstrap:accessLogRetentionDays: Input should be greater than or equal to 30",
+        ),
     ],
 )
 def test_invalid_config_is_one_line_naming_the_key(overrides, message):
@@ -200,26 +209,44 @@ def test_state_policy_name_has_only_letters_digits_hyphens():
 # --------------------------------------------------------------------------------------------- resources
 
 
+def _of(plan, token, bucket):
+    (found,) = [r for r in plan.by_type(token) if r.inputs.get("bucket") == bucket]
+    return found
+
+
 def test_state_bucket_is_private_versioned_encrypted_protected():
     plan = build()
-    (bucket,) = plan.by_type(T.ALI_BUCKET)
-    assert bucket.inputs["bucket"] == "acme-pulumi-state"
+    bucket = _of(plan, T.ALI_BUCKET, "acme-pulumi-state")
     assert bucket.inputs["versioning"] == {"status": "Enabled"}
     assert bucket.inputs["serverSideEncryptionRule"] == {"sseAlgorithm": "AES256"}
     assert bucket.inputs.get("forceDestroy") in (False, None)
     assert "acl" not in bucket.inputs
     assert bucket.protect is True
-    assert bucket.ignore_changes == ["acl", "policy"]  # BucketAcl and BucketPolicy manage them (drift trap)
-    (policy,) = plan.by_type(T.ALI_BUCKET_POLICY)
+    # BucketAcl, BucketPolicy and BucketLogging manage them (drift trap)
+    assert bucket.ignore_changes == ["acl", "policy", "logging"]
+    policy = _of(plan, T.ALI_BUCKET_POLICY, "acme-pulumi-state")
     assert json.loads(policy.inputs["policy"])["Statement"] == [{
         "Action": ["oss:*"], "Condition": {"Bool": {"acs:SecureTransport": ["false"]}}, "Effect": "Deny",
         "Principal": ["*"], "Resource": ["acs:oss:*:*:acme-pulumi-state", "acs:oss:*:*:acme-pulumi-state/*"]}]
     assert parent_type(plan, policy) == T.ALI_BUCKET
-    (acl,) = plan.by_type(T.ALI_BUCKET_ACL)
+    acl = _of(plan, T.ALI_BUCKET_ACL, "acme-pulumi-state")
     assert acl.inputs == {"bucket": "acme-pulumi-state", "acl": "private"}
-    (block,) = plan.by_type(T.ALI_BUCKET_PUBLIC_ACCESS_BLOCK)
+    block = _of(plan, T.ALI_BUCKET_PUBLIC_ACCESS_BLOCK, "acme-pulumi-state")
     assert block.inputs == {"bucket": "acme-pulumi-state", "blockPublicAccess": True}
     assert parent_type(plan, acl) == T.ALI_BUCKET
+
+
+def test_state_bucket_access_is_logged_to_a_guarded_bucket_of_its_own():
+    plan = build()
+    assert sorted(b.inputs["bucket"] for b in plan.by_type(T.ALI_BUCKET)) == ["acme-pulumi-state", "acme-pulumi-state-logs"]
+    (logging,) = plan.by_type(T.ALI_BUCKET_LOGGING)
+    assert logging.inputs == {"bucket": "acme-pulumi-state", "targetBucket": "acme-pulumi-state-logs",
+                              "targetPrefix": "acme-pulumi-state/"}
+    logs = _of(plan, T.ALI_BUCKET, "acme-pulumi-state-logs")
+    assert logs.protect and logs.inputs["versioning"] == {"status": "Enabled"}
+    assert logs.inputs["lifecycleRules"][0]["expirations"] == [{"days": 365}]
+    assert _of(plan, T.ALI_BUCKET_ACL, "acme-pulumi-state-logs").inputs["acl"] == "private"
+    assert _of(plan, T.ALI_BUCKET_POLICY, "acme-pulumi-state-logs")
 
 
 def test_outputs_name_bucket_login_line_and_role_arns():
