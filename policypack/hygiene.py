@@ -131,25 +131,16 @@ def _versioning_enabled(value: Any) -> bool:
 
 def check_bucket_versioned(resources: Sequence[Mapping[str, Any]], config=None) -> list[tuple[str, str]]:
     """Every OSS bucket is versioned: inline `versioning.status` Enabled, or an oss.BucketVersioning Enabled."""
-    good = []
-    out: list[tuple[str, str]] = []
-    for v in (r for r in resources if r.get("type") == OSS_BUCKET_VERSIONING):
-        status = (v.get("inputs") or {}).get("status")
+
+    def versioning_problem(inputs: Mapping[str, Any], bucket: Any) -> Optional[str]:
+        status = inputs.get("status")
         if status == "Enabled" or is_unreadable(status):
-            good.append(v)
-        else:
-            out.append((v.get("urn", ""), f"BucketVersioning for bucket {_rules()._bucket_key(v)!s}: status is {status!r}, "
-                                          f"must be 'Enabled'"))
-    for bucket in (r for r in resources if r.get("type") == OSS_BUCKET):
-        inputs = bucket.get("inputs") or {}
-        if _versioning_enabled(inputs.get("versioning")):
-            continue
-        matched, ambiguous = _rules()._sub_resources_for(bucket, good)
-        if matched or ambiguous:
-            continue
-        out.append((bucket.get("urn", ""), f"bucket {inputs.get('bucket', bucket.get('name'))!s} is not versioned: "
-                                           f"set versioning status 'Enabled' (or add an oss.BucketVersioning)"))
-    return out
+            return None
+        return f"BucketVersioning for bucket {bucket!s}: status is {status!r}, must be 'Enabled'"
+
+    return _rules().check_bucket_setting(
+        resources, OSS_BUCKET_VERSIONING, versioning_problem, lambda inputs: _versioning_enabled(inputs.get("versioning")),
+        lambda name: f"bucket {name} is not versioned: set versioning status 'Enabled' (or add an oss.BucketVersioning)")
 
 
 SPECS: tuple[tuple, ...] = (

@@ -214,31 +214,45 @@ def _sub_resources_for(bucket: Mapping[str, Any], subs: Sequence[Mapping[str, An
     return matched, ambiguous
 
 
+def check_bucket_setting(resources: Sequence[Mapping[str, Any]], sub_type: str,
+                         sub_problem: Callable[[Mapping[str, Any], Any], Optional[str]],
+                         inline_ok: Callable[[Mapping[str, Any]], bool],
+                         missing: Callable[[str], str]) -> list[tuple[str, str]]:
+    """A bucket setting that is met inline on the `oss.Bucket` or by a split-out resource of `sub_type` for it
+    (encryption, versioning, ...): each sub-resource whose `sub_problem(inputs, bucket)` is a message is reported; each
+    bucket with neither a good inline value (`inline_ok(inputs)`) nor a good sub-resource gets `missing(name)`."""
+    out: list[tuple[str, str]] = []
+    good = []
+    for sub in (r for r in resources if r.get("type") == sub_type):
+        problem = sub_problem(sub.get("inputs") or {}, _bucket_key(sub))
+        if problem is None:
+            good.append(sub)
+        else:
+            out.append((sub.get("urn", ""), problem))
+    for bucket in (r for r in resources if r.get("type") == OSS_BUCKET):
+        inputs = bucket.get("inputs") or {}
+        if inline_ok(inputs):
+            continue
+        matched, ambiguous = _sub_resources_for(bucket, good)
+        if not (matched or ambiguous):
+            out.append((bucket.get("urn", ""), missing(str(inputs.get("bucket", bucket.get("name"))))))
+    return out
+
+
 def check_oss_bucket_encrypted(resources: Sequence[Mapping[str, Any]],
                                config: Optional[Mapping[str, Any]] = None) -> list[tuple[str, str]]:
     """Every bucket has server-side encryption: inline `serverSideEncryptionRule` or a BucketServerSideEncryption."""
-    sses = [r for r in resources if r.get("type") == OSS_BUCKET_SSE]
-    out: list[tuple[str, str]] = []
-    valid_sses = []
-    for sse in sses:
-        alg = (sse.get("inputs") or {}).get("sseAlgorithm")
+
+    def sse_problem(inputs: Mapping[str, Any], bucket: Any) -> Optional[str]:
+        alg = inputs.get("sseAlgorithm")
         if isinstance(alg, str) and (is_unreadable(alg) or alg.upper() in SSE_ALGORITHMS):
-            valid_sses.append(sse)
-        else:
-            out.append((sse.get("urn", ""), f"BucketServerSideEncryption for bucket {_bucket_key(sse)!s}: "
-                                            f"sseAlgorithm {alg!r} is not one of {sorted(SSE_ALGORITHMS)}"))
-    for bucket in (r for r in resources if r.get("type") == OSS_BUCKET):
-        inputs = bucket.get("inputs") or {}
-        if _sse_rule_ok(inputs.get("serverSideEncryptionRule")):
-            continue
-        matched, ambiguous = _sub_resources_for(bucket, valid_sses)
-        if matched or ambiguous:
-            continue
-        out.append((bucket.get("urn", ""),
-                    f"bucket {inputs.get('bucket', bucket.get('name'))!s} is not encrypted: set "
-                    f"serverSideEncryptionRule (sseAlgorithm AES256 or KMS) or add an "
-                    f"oss.BucketServerSideEncryption for it"))
-    return out
+            return None
+        return f"BucketServerSideEncryption for bucket {bucket!s}: sseAlgorithm {alg!r} is not one of {sorted(SSE_ALGORITHMS)}"
+
+    return check_bucket_setting(
+        resources, OSS_BUCKET_SSE, sse_problem, lambda inputs: _sse_rule_ok(inputs.get("serverSideEncryptionRule")),
+        lambda name: f"bucket {name} is not encrypted: set serverSideEncryptionRule (sseAlgorithm AES256 or KMS) or "
+                     "add an oss.BucketServerSideEncryption for it")
 
 
 def check_oss_public_access_blocked(resources: Sequence[Mapping[str, Any]],
