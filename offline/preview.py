@@ -22,7 +22,7 @@ import pulumi
 from . import fakes, tokens
 from .access import render_access, render_access_csv
 from .diagram import render_dot, render_mermaid
-from .runtime import SECRET, STACK_TYPE, Plan, Registration, run
+from .runtime import SECRET, STACK_TYPE, Plan, Registration, StackOutputs, run
 from .stackfile import StackFileError, project_config_declarations, read_project_file, read_stack_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,12 +59,49 @@ def program_for(project_dir: Path) -> Callable[[], None]:
 
 
 def plan_stack(stack: str, project_dir: Path = ROOT, config: Optional[dict[str, str]] = None, *,
-               dry_run: bool = False) -> Plan:
+               dry_run: bool = False, references: Optional[dict[str, StackOutputs]] = None) -> Plan:
     """Run `project_dir`'s program for `stack` (or with an explicit config map) and return its plan.
 
-    `dry_run=True` runs it as `pulumi preview` does (the CLI below), False as `pulumi up` (see runtime.run)."""
+    `dry_run=True` runs it as `pulumi preview` does (the CLI below), False as `pulumi up` (see runtime.run).
+    A team stack's identity stack is planned first, from this repository, and its outputs answer the team stack's
+    `pulumi.StackReference` (`identity_references`); `references` gives them instead (a plan read from JSON)."""
     project, stack_config = load_stack_config(project_dir, stack) if config is None else (read_project(project_dir)[0], config)
-    return run(program_for(project_dir), project=project, stack=stack, config=stack_config, dry_run=dry_run)
+    if references is None:
+        references = identity_references(project_dir, project, stack, stack_config, dry_run=dry_run)
+    return run(program_for(project_dir), project=project, stack=stack, config=stack_config, dry_run=dry_run,
+               references=references)
+
+
+def identity_references(project_dir: Path, project: str, stack: str, config: dict[str, str], *,
+                        dry_run: bool = False, _seen: tuple[str, ...] = ()) -> dict[str, StackOutputs]:
+    """What a team stack's `pulumi.StackReference` reads, offline: the outputs of its identity stack's own offline
+    plan, when `<project>:identityStack` names a stack of this project in this repository. A stack of another
+    project, or one with no stack file here, is one error line naming the key (the CLI would read it from state)."""
+    key = "identityStack"  # named as the contract names its keys (every error line of a stack file does)
+    reference = config.get(f"{project}:{key}")
+    if not isinstance(reference, str) or reference.count("/") != 2:
+        return {}  # not a team stack, or a malformed name: the contract says so with its rule
+    _org, ref_project, ref_stack = reference.split("/")
+    if ref_project != project:
+        raise StackFileError(f"{key}: {reference!r} is a stack of project {ref_project!r}; the offline preview "
+                             f"reads only this repository's stacks (project {project!r})")
+    if ref_stack == stack or ref_stack in _seen:
+        raise StackFileError(f"{key}: {reference!r} refers back to {stack!r}: an identity stack names no identityStack")
+    _, stack_dir = read_project(project_dir)
+    if not (stack_dir / f"Pulumi.{ref_stack}.yaml").is_file():
+        known = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in stack_dir.glob("Pulumi.*.yaml"))
+        raise StackFileError(f"{key}: {reference!r}: no stack {ref_stack!r} in this repository (stacks: "
+                             f"{', '.join(known)})")
+    ref_project_name, ref_config = load_stack_config(project_dir, ref_stack)
+    try:
+        inner = identity_references(project_dir, ref_project_name, ref_stack, ref_config, dry_run=dry_run,
+                                    _seen=(*_seen, stack))
+        plan = run(program_for(project_dir), project=ref_project_name, stack=ref_stack, config=ref_config,
+                   dry_run=dry_run, references=inner)
+    except pulumi.RunError as e:
+        first = (str(e).splitlines() or [""])[0]
+        raise StackFileError(f"{key}: the identity stack {ref_stack!r} does not preview ({first})") from None
+    return {reference: StackOutputs.of(plan)}
 
 
 # --- formats ------------------------------------------------------------------------------------------------------

@@ -90,6 +90,8 @@ class Plan:
     """Stack outputs, secrets kept wrapped (use `redacted_outputs`)."""
     warnings: list[str] = field(default_factory=list)
     """What the program logged as warnings (`pulumi.log.warn`), in order: `pulumi preview` shows them too."""
+    reads: list[str] = field(default_factory=list)
+    """The stacks the program read through a `pulumi.StackReference` (shown by `pulumi preview` as reads)."""
 
     def by_type(self, type_token: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_token]
@@ -143,6 +145,21 @@ def _walk(value: Any, on_secret: Optional[Callable[[Any], Any]]) -> Any:
     if type(value).__name__ == "Unknown":
         return "[unknown]"
     return value
+
+
+STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
+
+
+@dataclass(frozen=True)
+class StackOutputs:
+    """Another stack's outputs as a StackReference reads them: plain values, and the names of the secret ones."""
+
+    outputs: Mapping[str, Any]
+    secret_names: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, plan: "Plan") -> "StackOutputs":
+        return cls(plan.plain_outputs(), frozenset(k for k, v in plan.outputs.items() if _contains_secret(v)))
 
 
 class DuplicateUrnError(Exception):
@@ -271,13 +288,30 @@ class RecordingEngine(_mocks.MockEngine):
 class RecordingMocks(_mocks.Mocks):
     """Mocks that answer like the provider would for the outputs this project reads, and record every invoke."""
 
-    def __init__(self, region: str = fakes.MOCK_REGION) -> None:
+    def __init__(self, region: str = fakes.MOCK_REGION,
+                 references: Optional[Mapping[str, "StackOutputs"]] = None) -> None:
         self.invokes: list[Invoke] = []
         self.region = region
         """Region the placeholder endpoints and zones are in; `run` sets it from `alicloud:region`."""
+        self.references: dict[str, StackOutputs] = dict(references or {})
+        """What a `pulumi.StackReference` reads, by the stack name it is given (offline/estate.py fills it from the
+        referenced stack's own offline plan)."""
+        self.reads: list[str] = []
+        """The stacks the program read through a StackReference, in order."""
 
     def new_resource(self, args: _mocks.MockResourceArgs):
+        if args.typ == STACK_REFERENCE_TYPE:
+            return self._stack_reference(args.name)
         return fakes.new_resource(args.typ, args.name, args.inputs, self.region)
+
+    def _stack_reference(self, name: str):
+        """As the engine answers a StackReference read: the stack's outputs and which of them are secret. A stack
+        the run was not given fails the read, as the engine fails it for a stack that does not exist."""
+        self.reads.append(name)
+        if name not in self.references:
+            raise Exception(f"unknown stack {name!r}")  # noqa: TRY002 - what the engine's failed read carries
+        ref = self.references[name]
+        return name, {"name": name, "outputs": dict(ref.outputs), "secretOutputNames": sorted(ref.secret_names)}
 
     def call(self, args: _mocks.MockCallArgs):
         plain = _walk(args.args, None)
@@ -293,6 +327,7 @@ def run(
     config: Optional[Mapping[str, str]] = None,
     mocks: Optional[RecordingMocks] = None,
     dry_run: bool = False,
+    references: Optional[Mapping[str, StackOutputs]] = None,
 ) -> Plan:
     """Run `program` as the Pulumi CLI would (inside a stack) against recording mocks, and return the plan.
 
@@ -303,6 +338,7 @@ def run(
     Exceptions raised by the program (for instance a configuration error) propagate unchanged.
     """
     mocks = mocks or RecordingMocks()
+    mocks.references.update(references or {})
     mocks.region = (config or {}).get("alicloud:region") or mocks.region
     monitor = RecordingMonitor(mocks)
     engine = RecordingEngine()
@@ -354,4 +390,5 @@ def run(
         invokes=sorted(mocks.invokes, key=lambda i: (i.token, json.dumps(i.args, sort_keys=True, default=str))),
         outputs=dict(monitor.stack_outputs),
         warnings=list(engine.warnings),
+        reads=list(mocks.reads),
     )

@@ -88,6 +88,8 @@ def generate() -> dict[str, Any]:
     alibaba, alibaba_defs = _config_schema(
         AlibabaStackConfig, "alicloud", {"cloud": {"const": "alicloud", "description": cloud_doc}})
     huawei, huawei_defs = _config_schema(HuaweiStackConfig, "huaweicloud", {})
+    # Workspaces, or users (an identity stack): the contract's layout rule, as far as a schema can say it.
+    alibaba["anyOf"] = [{"required": [f"{PROJECT}:workspaces"]}, {"required": [f"{PROJECT}:users"]}]
     cloud_key = f"{PROJECT}:cloud"
     config = {
         "description": "The stack's configuration: keys `pai-platform:<key>` and provider keys such as alicloud:region.",

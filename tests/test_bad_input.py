@@ -23,7 +23,7 @@ import yaml
 from components.core.errors import ConfigError
 from conftest import ROOT
 from offline import preview
-from offline.runtime import RecordingMocks, run
+from offline.runtime import STACK_REFERENCE_TYPE, RecordingMocks, run
 from offline import tokens as T
 
 BAD_STACKS = Path(__file__).resolve().parent / "bad_stacks"
@@ -50,8 +50,13 @@ CASES = _cases()
 IDS = [c[0] for c in CASES]
 
 
+IDENTITY = "prod-identity"
+"""The example identity stack, beside every bad stack: a bad team stack names it (README, "Estates")."""
+
+
 def _project(tmp_path: Path, case: str, *, copy_offline: bool = False) -> Path:
-    """A throwaway project: the real program and components, and one stack file, the bad one."""
+    """A throwaway project: the real program and components, one stack file, the bad one, and the example identity
+    stack its team stacks may name."""
     for name in ("Pulumi.yaml", "__main__.py", "components"):
         os.symlink(ROOT / name, tmp_path / name)
     if copy_offline:
@@ -59,6 +64,7 @@ def _project(tmp_path: Path, case: str, *, copy_offline: bool = False) -> Path:
         shutil.copytree(ROOT / "offline", tmp_path / "offline", ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "stacks").mkdir()
     shutil.copy(BAD_STACKS / f"Pulumi.{case}.yaml", tmp_path / "stacks")
+    shutil.copy(ROOT / "stacks" / f"Pulumi.{IDENTITY}.yaml", tmp_path / "stacks")
     return tmp_path
 
 
@@ -79,7 +85,7 @@ def test_the_table_has_at_least_40_distinct_cases_each_saying_what_is_wrong_and_
         bodies[body] = case
     families = {case.split("-")[0] for case in IDS}
     assert {"type", "unknown", "name", "duplicate", "cidr", "zone", "role", "module", "workspaces", "policy", "yaml",
-            "region", "description", "nas"} <= families
+            "region", "description", "nas", "identity"} <= families
 
 
 @pytest.mark.parametrize("case,what,expect", CASES, ids=IDS)
@@ -106,9 +112,15 @@ def test_nothing_is_registered_or_read_before_the_error(tmp_path, case, what, ex
         # Refused while reading the file: the program never started, so nothing can have been registered.
         assert str(e).startswith(f"{expect}: ")
         return
+    try:  # a team stack reads its identity stack (planned offline beforehand, as `make preview` does)
+        references = preview.identity_references(project, project_name, case, config)
+    except preview.StackFileError as e:
+        assert str(e).startswith(f"{expect}: ")
+        return
     mocks = _CountingMocks()
     with pytest.raises(pulumi.RunError) as raised:
-        run(preview.program_for(project), project=project_name, stack=case, config=config, mocks=mocks)
+        run(preview.program_for(project), project=project_name, stack=case, config=config, mocks=mocks,
+            references=references)
     assert isinstance(raised.value, ConfigError) and str(raised.value).startswith(f"{expect}: ")
     assert mocks.registered == [] and mocks.invokes == [], f"{case}: touched {mocks.registered} {mocks.invokes}"
 
@@ -121,7 +133,8 @@ class _CountingMocks(RecordingMocks):
         self.registered: list[str] = []
 
     def new_resource(self, args):
-        self.registered.append(f"{args.typ}::{args.name}")
+        if args.typ != STACK_REFERENCE_TYPE:  # reading the identity stack is how a team stack learns its users
+            self.registered.append(f"{args.typ}::{args.name}")
         return super().new_resource(args)
 
 

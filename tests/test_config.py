@@ -141,4 +141,4 @@ def test_derived_policy_names_must_not_collide():
 
 
 def test_empty_workspaces_refused():
-    assert error_of(base_config() | {"pai-platform:workspaces": []}) == "workspaces: needs at least 1 item(s)"
+    assert error_of(base_config() | {"pai-platform:workspaces": []}) == "workspaces: needs at least 1 item(s) (an identity stack declares users: instead)"

@@ -67,7 +67,7 @@ SHAPE_MISTAKES = {
     "type-tags-list": "is not of type 'object'",
     "type-workspaces-mapping": "is not of type 'array'",
     "type-description-number": "42 is not of type 'string'",
-    "workspaces-missing": "'pai-platform:workspaces' is a required property",
+    "workspaces-missing": "is not valid under any of the given schemas",
 }
 
 

@@ -262,8 +262,12 @@ def test_a_name_prefix_that_is_an_object_is_refused_with_the_clis_rule(tmp_path,
 
 def test_a_declared_key_without_default_is_required_with_the_clis_message(tmp_path):
     assert refused(tmp_path, "config:\n  alicloud:region: x\n", declared=DECLARED) == (
+        "Pulumi.t.yaml:1:1: Stack 't' is missing configuration value 'namePrefix'")
+    # Two keys missing: the CLI's plural form (config.go, formatMissingKeys), with a declaration of two keys.
+    two = project_config_declarations(P, {"name": P, "config": {"namePrefix": {"type": "string"}, "workspaces": {}}})
+    assert refused(tmp_path, "config:\n  alicloud:region: x\n", declared=two) == (
         "Pulumi.t.yaml:1:1: Stack 't' is missing configuration values 'namePrefix' and 'workspaces'")
-    assert refused(tmp_path, "config:\n  namePrefix: a\n", declared=DECLARED) == (
+    assert refused(tmp_path, "config:\n  namePrefix: a\n", declared=two) == (
         "Pulumi.t.yaml:1:1: Stack 't' is missing configuration value 'workspaces'")
 
 
@@ -317,11 +321,12 @@ def test_pulumi_yaml_declares_exactly_the_keys_every_contract_requires_and_no_ot
     alibaba, huawei = _contract_keys()
     required_everywhere = {k for k in alibaba.keys() & huawei.keys()
                            if ":" not in k and alibaba[k].is_required() and huawei[k].is_required()}
-    assert set(DECLARED) == required_everywhere == {"namePrefix", "workspaces"}
+    # `workspaces` is not: an identity stack (`users:`) has none (README, "Estates").
+    assert set(DECLARED) == required_everywhere == {"namePrefix"}
     for key, decl in DECLARED.items():
         assert decl["description"] == alibaba[key].description == huawei[key].description, key
         assert "default" not in decl and "value" not in decl, key
     assert DECLARED["namePrefix"]["type"] == "string" and alibaba["namePrefix"].annotation is str
     not_declared = (alibaba.keys() | huawei.keys()) - DECLARED.keys()
     assert not_declared == {"alicloud:region", "huaweicloud:region", "cloud", "projectId", "domainId", "tags",
-                            "accountBootstrap", "accessLogs"}, "a contract key was added or removed: review Pulumi.yaml `config:`"
+                            "accountBootstrap", "accessLogs", "workspaces", "users", "identityStack"}, "a contract key was added or removed: review Pulumi.yaml `config:`"

@@ -18,9 +18,9 @@ from pydantic.alias_generators import to_camel
 
 from ..core import naming as core_naming
 from ..core.contract import Key, Model, errors_of, pattern, unique
-from ..core.errors import ConfigError, Problems, raise_all
+from ..core.errors import ConfigError, Problems, raise_all, show
 from . import naming, regions, rules
-from .plan import catalogue, escalation, grants, policy, quota
+from .plan import catalogue, escalation, grants, identity, policy, quota
 
 
 # --- shape --------------------------------------------------------------------------------------------------------
@@ -122,21 +122,37 @@ class FileSystem(Model):
         return self
 
 
-class Member(Model):
-    """A workspace member: a RAM user (created, or existing by name) and its PAI workspace roles."""
+class _UserFields(Model):
+    """What belongs to a RAM user, wherever it is declared: a member of a monolithic stack, or `users[]` of an
+    identity stack (`plan/identity.py` USER_ATTRIBUTES; a team stack's members take them from its identity stack)."""
 
     name: Annotated[StrictStr, _rule(rules.check_ram_user_name)] = Field(
         description="RAM user name (1-64: letters, digits, '.', '-', '_'; no leading '-').")
-    roles: list[RoleId] = Field(min_length=1, description="PAI role ids, e.g. PAI.AlgoDeveloper.")
     display_name: Annotated[Optional[StrictStr], _rule(_optional(rules.check_display_name))] = Field(
         None, description="RAM display name (1-128 characters).")
     existing: StrictBool = Field(False, description="Use an existing RAM user of that name instead of creating it.")
     console_login: StrictBool = Field(False, description="Create a console login profile (generated secret password).")
     access_key: StrictBool = Field(False, description="Create an API access key (secret).")
-    activator: StrictBool = Field(False, description="May activate the cloud services the workspace's modules need.")
     resource_admin: StrictBool = Field(False, description=(
         "Gets AliyunPAIFullAccess (buy and delete all PAI resources); with the dataset-acceleration module, also "
         "AliyunDatasetAccFullAccess, through this workspace's dataset-acceleration group."))
+
+    @model_validator(mode="after")
+    def _existing(self) -> "_UserFields":
+        rules.check_existing_user(self.existing, self.console_login, self.access_key, self.display_name)
+        return self
+
+
+class User(_UserFields):
+    """A RAM user of an identity stack: team stacks name it in their members' `name`."""
+
+
+class Member(_UserFields):
+    """A workspace member: a RAM user (created, or existing by name) and its PAI workspace roles. In a team stack
+    only name, roles, activator and systemPolicies: the rest belongs to the user, in the identity stack."""
+
+    roles: list[RoleId] = Field(min_length=1, description="PAI role ids, e.g. PAI.AlgoDeveloper.")
+    activator: StrictBool = Field(False, description="May activate the cloud services the workspace's modules need.")
     system_policies: list[SystemPolicy] = Field(default_factory=list, description=(
         "Extra system policies (exact names) that fit the member: activation policies only with activator: true "
         "and for the workspace's services, EAS policies only with eas, never AliyunOSSFullAccess."))
@@ -150,11 +166,6 @@ class Member(Model):
     @classmethod
     def _system(cls, v: list[str]) -> list[str]:
         return unique(v, "system policy")
-
-    @model_validator(mode="after")
-    def _existing(self) -> "Member":
-        rules.check_existing_user(self.existing, self.console_login, self.access_key, self.display_name)
-        return self
 
 
 class CustomPolicy(Model):
@@ -325,6 +336,14 @@ class AccountBootstrap(Model):
                                             description="The account's RAM password policy (on, secure defaults).")
     action_trail: ActionTrail = Field(default_factory=lambda: ActionTrail(),
                                       description="An ActionTrail trail of every region's events to OSS (off).")
+    modules: Optional[list[ModuleKey]] = Field(None, description=(
+        "Identity stack only: the PAI modules its team stacks use, whose services it activates (a stack with "
+        "workspaces activates its workspaces' modules)."))
+
+    @field_validator("modules")
+    @classmethod
+    def _modules(cls, v: Optional[list[str]]) -> Optional[list[str]]:
+        return None if v is None else unique(v, "module")
 
 
 class AccessLogs(Model):
@@ -356,7 +375,23 @@ class StackConfig(Model):
                                                 description="Account-wide service activation and PAI service roles.")
     access_logs: AccessLogs = Field(default_factory=AccessLogs,
                                     description="The access-log bucket every bucket logs to (retentionDays, encryption).")
-    workspaces: list[Workspace] = Field(min_length=1, description="The workspaces of the stack (at least one).")
+    workspaces: list[Workspace] = Field(default_factory=list, description=(
+        "The workspaces of the stack (at least one, except in an identity stack, which has none)."))
+    users: Optional[Annotated[list[User], Field(min_length=1)]] = Field(None, description=(
+        "Makes this an identity stack: the RAM users that team stacks name in their members (then no workspaces)."))
+    identity_stack: Annotated[Optional[StrictStr], _rule(_optional(rules.check_stack_reference))] = Field(
+        None, description=("Makes this a team stack: its identity stack, <org>/<project>/<stack>, whose users the "
+                           "members name (organization/<project>/<stack> on a DIY backend such as OSS)."))
+
+    @property
+    def is_identity(self) -> bool:
+        """An identity stack: users, the resource-admins group, the access-log bucket, the account bootstrap."""
+        return self.users is not None
+
+    @property
+    def is_team(self) -> bool:
+        """A team stack: workspaces whose members are the identity stack's users."""
+        return self.identity_stack is not None
 
     @field_validator("region")
     @classmethod
@@ -407,6 +442,78 @@ def _check_meaning(cfg: StackConfig) -> list[ConfigError]:
     for path, value, rule in _cross_workspace(cfg, refused=True):
         out.add(path, value, rule)
     return out.errors
+
+
+def _check_layout(cfg: StackConfig) -> list[ConfigError]:
+    """What each kind of stack may declare. A monolithic stack has workspaces whose members carry their user's
+    attributes (today's layout); an identity stack (`users:`) has users and no workspaces; a team stack
+    (`identityStack:`) has workspaces whose members name the identity stack's users, and leaves the account-wide
+    settings (bootstrap, access-log bucket) to it."""
+    out = Problems()
+    ab = cfg.account_bootstrap
+    if cfg.is_identity:
+        if cfg.is_team:
+            out.add("users", None, f"a team stack (identityStack: {cfg.identity_stack}) declares no users: they "
+                    "belong to its identity stack")
+        elif cfg.workspaces:  # (a team stack with users: one mistake, said above)
+            out.add("workspaces", None, "an identity stack (it declares users) has no workspaces: they go in team "
+                    "stacks that name it in identityStack")
+        seen: dict[str, str] = {}
+        for ui, u in enumerate(cfg.users or ()):
+            out.first(seen, u.name.lower(), f"users[{ui}].name", u.name, "user is listed twice (RAM user names ignore case)")
+        if ab.enabled and ab.modules is None:
+            out.add("accountBootstrap.modules", None, "is required in an identity stack with the bootstrap on: the "
+                    "modules its team stacks use (it has no workspaces to take them from)")
+    else:
+        if not cfg.workspaces:
+            given = "workspaces" in cfg.model_fields_set
+            out.add("workspaces", None, f"{'needs at least 1 item(s)' if given else 'is required'} (an identity "
+                    "stack declares users: instead)")
+        if ab.modules is not None:
+            out.add("accountBootstrap.modules", None, "is for an identity stack only: a stack with workspaces "
+                    "activates its workspaces' modules")
+    if cfg.is_team:
+        where = f"the identity stack {cfg.identity_stack}"
+        if ab.enabled:
+            out.add("accountBootstrap.enabled", None, f"is account-wide: turn it on in {where} (two team stacks "
+                    "would fight over one password policy)")
+        if "access_logs" in cfg.model_fields_set:
+            out.add("accessLogs", None, f"a team stack's buckets log to the access-log bucket of {where}: set "
+                    "accessLogs there")
+        for wi, ws in enumerate(cfg.workspaces):
+            for mi, m in enumerate(ws.members):
+                for attr in identity.USER_ATTRIBUTES:
+                    if attr in m.model_fields_set:
+                        out.add(f"workspaces[{wi}].members[{mi}].{to_camel(attr)}", None,
+                                f"belongs to the user, not the membership: set it on users[] of {where}")
+    return out.errors
+
+
+def with_identity(cfg: StackConfig, exports: identity.IdentityExports) -> StackConfig:
+    """A team stack's config with each member's user attributes taken from its identity stack's exports, then
+    checked as a monolithic stack's is (`_check_meaning`: the dataset-acceleration group needs a resource admin,
+    RAM's per-user limits, ...). Raises every mistake at once, each member the identity stack does not export among
+    them. A team stack is checked only once its identity stack is known: `load` does its layout and shape."""
+    errors: list[ConfigError] = []
+    folded = {k.lower(): k for k in exports.users}
+    workspaces = []
+    for wi, ws in enumerate(cfg.workspaces):
+        members = []
+        for mi, m in enumerate(ws.members):
+            user = exports.users.get(m.name)
+            if user is not None:
+                members.append(m.model_copy(update=user.attributes()))
+                continue
+            near = folded.get(m.name.lower())
+            hint = (f"; it exports {near!r} (RAM user names ignore case: spell it the same)" if near else
+                    f"; add it to users[] there (it exports {len(exports.users)} users)")
+            errors.append(ConfigError(f"workspaces[{wi}].members[{mi}].name",
+                                      f"{show(m.name)} is not a user of the identity stack {exports.stack}{hint}"))
+            members.append(m)
+        workspaces.append(ws.model_copy(update={"members": members}))
+    filled = cfg.model_copy(update={"workspaces": workspaces})
+    raise_all(errors + _check_meaning(filled))
+    return filled
 
 
 def _cross_workspace(cfg: StackConfig, refused: bool) -> Iterator[tuple[str, Any, str]]:
@@ -501,7 +608,7 @@ def _check_users(out: Problems, cfg: StackConfig) -> None:
                         f"directly; RAM allows {naming.MAX_SYSTEM_POLICIES_PER_USER} per user")
 
 
-def warnings(cfg: StackConfig) -> list[str]:
+def warnings(cfg: StackConfig, exports: Optional[identity.IdentityExports] = None) -> list[str]:
     """Things that are allowed but probably not meant, one line each, for the preview to show.
 
     Seed 002's dependent-service table, MaxCompute row: "Add the MaxCompute Developer role for RAM accounts in the
@@ -516,6 +623,11 @@ def warnings(cfg: StackConfig) -> list[str]:
                 users = [m for m in ws.modules if service in catalogue.MODULES[m].services]
                 lines.append(f"workspaces[{wi}].members: no member has {role}; {', '.join(users)} use "
                              f"{catalogue.SERVICES[service].title}, and seed 002 asks for that role for its RAM users")
+        if exports is not None and exports.activated_modules:  # the identity stack activates for the estate
+            missing = [m for m in ws.modules if m not in exports.activated_modules]
+            if missing:
+                lines.append(f"workspaces[{wi}].modules: {', '.join(missing)} not in the accountBootstrap.modules of "
+                             f"the identity stack {exports.stack}, so their services are not activated by it")
     return lines
 
 
@@ -531,7 +643,8 @@ def load(raw: Mapping[str, Any]) -> StackConfig:
         raise AssertionError("unreachable: a ValidationError holds at least one error") from None
     except (TypeError, ValueError, policy.PolicyError) as e:  # defensive: never a traceback for user input
         raise ConfigError("", f"invalid stack config ({e})") from None
-    raise_all(_check_meaning(cfg))
+    # A team stack's members are checked once the identity stack's users are known (`with_identity`).
+    raise_all(_check_layout(cfg) + ([] if cfg.is_team else _check_meaning(cfg)))
     return cfg
 
 

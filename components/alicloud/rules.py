@@ -248,6 +248,24 @@ def check_policy_description(v: str) -> str:
     return v
 
 
+STACK_REFERENCE_RE = r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+"
+STACK_REFERENCE_RULE = ("must be <org>/<project>/<stack>, each part letters, digits, '-', '_' or '.' (Pulumi docs, "
+                        "Stacks; on a DIY backend such as OSS the org is 'organization')")
+
+
+def check_stack_reference(v: str) -> str:
+    """A team stack's `identityStack`: the fully qualified name a `pulumi.StackReference` takes. Stack names "may
+    only contain alphanumeric characters, hyphens, underscores, or periods" and `orgName/projectName/stackName`
+    names a stack of any project (https://www.pulumi.com/docs/iac/concepts/stacks/); non-legacy DIY backends take
+    that form with the org `organization` (Pulumi automation API docs, fullyQualifiedStackName)."""
+    return pattern(v, STACK_REFERENCE_RE, STACK_REFERENCE_RULE)
+
+
+def stack_of(reference: str) -> str:
+    """The stack part of `<org>/<project>/<stack>`."""
+    return reference.rsplit("/", 1)[-1]
+
+
 def check_tags(tags: dict[str, str]) -> dict[str, str]:
     """Stack tags: at most `naming.MAX_USER_TAGS`, each key and value by `naming.check_tag`."""
     if len(tags) > naming.MAX_USER_TAGS:

@@ -30,9 +30,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
+import pulumi
 import pulumi_alicloud as alicloud
+from pulumi.runtime.sync_await import _sync_await
 
 from ...core.errors import ConfigError
+from ..plan import identity
 
 T = TypeVar("T")
 
@@ -70,9 +73,13 @@ def resolve(cfg: Any) -> Resolved:
     Raises `ConfigError` (one line, the first problem in config order) if one is not there.
     """
     resolved = Resolved()
+    for ui, u in enumerate(getattr(cfg, "users", None) or ()):  # an identity stack's users
+        if u.existing:
+            resolved.user_ids[u.name] = _user_id(u.name, f"users[{ui}].name")
+    team = getattr(cfg, "identity_stack", None) is not None  # its users' ids come from the identity stack
     for wi, ws in enumerate(cfg.workspaces):
         for mi, m in enumerate(ws.members):
-            if m.existing and m.name not in resolved.user_ids:
+            if m.existing and not team and m.name not in resolved.user_ids:
                 resolved.user_ids[m.name] = _user_id(m.name, f"workspaces[{wi}].members[{mi}].name")
         if getattr(ws.network, "vpc_id", None):
             resolved.networks[ws.name] = _network(
@@ -129,3 +136,27 @@ def _network(vpc_id: str, vswitch_ids: list[str], path: str, region: str) -> Exi
             raise ConfigError(where, f"{vid!r} vSwitch belongs to VPC {other.vpc_id!r}, not to network.vpcId {vpc_id!r}")
         raise ConfigError(where, f"{vid!r} vSwitch not found in region {region} (vpc.get_switches found no vSwitch of that id)")
     return ExistingNetwork(vpc_id, tuple(ExistingVSwitch(i, inside[i].cidr_block) for i in vswitch_ids))
+
+
+def identity_exports(reference: str, path: str = "identityStack") -> identity.IdentityExports:
+    """A team stack's identity stack, read through a `pulumi.StackReference` (its outputs `plan/identity.py` names),
+    before any resource of the team stack is registered: the reference is a read, not a managed resource.
+
+    The outputs are awaited synchronously, as the SDK awaits the plain `get_*` invokes (`_sync_await`, the SDK's own
+    helper for a blocking call inside the program's event loop). A stack that cannot be read (no such stack, no
+    access) or does not export what a team stack needs is one `ConfigError` line naming `identityStack`."""
+    try:
+        ref = pulumi.StackReference(reference)
+        outputs = {}
+        for name in identity.OUTPUTS:
+            details = _sync_await(ref.get_output_details(name))
+            value = details.value if details.value is not None else details.secret_value
+            if value is not None:
+                outputs[name] = value
+    except Exception as e:  # noqa: BLE001 - an unreadable stack is one line naming the key
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise ConfigError(path, f"{reference!r} could not be read (StackReference failed: {first})") from None
+    try:
+        return identity.parse(reference, outputs)
+    except ValueError as e:
+        raise ConfigError(path, str(e)) from None
