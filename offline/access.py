@@ -46,6 +46,8 @@ class Grant:
 class UserAccess:
     name: str
     existing: bool
+    identity_stack: Optional[str] = None
+    """The identity stack that holds the user, for a team stack's members (README, "Estates")."""
     console_login: bool = False
     access_key: bool = False
     roles: dict[str, list[str]] = field(default_factory=dict)
@@ -136,12 +138,43 @@ def _looked_up_users(plan: Plan) -> dict[str, str]:
     return out
 
 
+def referenced_users_of(stack: str, ref: Any) -> list[Any]:
+    """The users an identity stack's outputs export (`components/alicloud/plan/identity.py` ExportedUser), [] when
+    the outputs are not an identity stack's (the program refused the reference already)."""
+    # Imported here, not at the top: the plan diff runs this runtime over an older ref's `components` too.
+    from components.alicloud.plan import identity
+
+    try:
+        return list(identity.parse(stack, ref.outputs).users.values())
+    except ValueError:
+        return []
+
+
+def referenced_users(plan: Plan) -> dict[str, Any]:
+    """User id -> the user as its identity stack exported it, for the users a team stack read through its
+    `pulumi.StackReference` (`Plan.references`)."""
+    return {u.id: u for stack, ref in plan.references.items() for u in referenced_users_of(stack, ref)}
+
+
+def _identity_stack_of(plan: Plan) -> dict[str, str]:
+    """User name -> the identity stack it came from."""
+    return {u.name: stack for stack, ref in plan.references.items() for u in referenced_users_of(stack, ref)}
+
+
 def collect(plan: Plan) -> dict[str, UserAccess]:
     """Every RAM user the plan names, with its workspaces, roles, groups and the policies that reach it."""
     by_urn = _by_urn(plan)
     users: dict[str, UserAccess] = {}
 
+    referenced = referenced_users(plan)  # a team stack's users, as its identity stack declares them
+    declared = {u.name: u for u in referenced.values()}
+    from_stack = _identity_stack_of(plan)
+
     def user(name: str) -> UserAccess:
+        if name not in users and name in declared:
+            u = declared[name]
+            users[name] = UserAccess(name, existing=u.existing, identity_stack=from_stack.get(name),
+                                     console_login=u.console_login, access_key=u.access_key)
         return users.setdefault(name, UserAccess(name, existing=True))
 
     created = {r.urn: r.plain_inputs().get("name") for r in plan.of("ALI_USER")}
@@ -149,6 +182,7 @@ def collect(plan: Plan) -> dict[str, UserAccess]:
         users[name] = UserAccess(name, existing=False)
     ids = {r.id: r.plain_inputs().get("name") for r in plan.of("ALI_USER") if r.id}
     ids.update(_looked_up_users(plan))
+    ids.update({uid: u.name for uid, u in referenced.items()})
     for r in plan.of("ALI_LOGIN_PROFILE"):
         user(_input(r, "userName", by_urn, "name")).console_login = True
     for r in plan.of("ALI_ACCESS_KEY"):
@@ -231,7 +265,10 @@ def render_access(plan: Plan) -> str:
     for name in sorted(users):
         u = users[name]
         login = [w for w, on in (("console login", u.console_login), ("access key", u.access_key)) if on]
-        lines.append(f"== {name} ({'existing user' if u.existing else 'created'}"
+        kind = "existing user" if u.existing else "created"
+        if u.identity_stack:
+            kind = f"{'an existing' if u.existing else 'a'} user of identity stack {u.identity_stack}"
+        lines.append(f"== {name} ({kind}"
                      f"{', ' + ', '.join(login) if login else ''})")
         lines.append("   workspaces: " + ("; ".join(f"{ws} {', '.join(r)}" for ws, r in sorted(u.roles.items()))
                                           or "none"))

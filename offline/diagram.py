@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from . import fakes, tokens
+from .access import referenced_users, referenced_users_of
 from .runtime import Plan, Registration
 
 # --- the graph model ----------------------------------------------------------------------------------------------
@@ -190,6 +191,9 @@ class _Builder:
                 found = fakes.invoke(inv.token, inv.args)
                 for uid, name in zip(found.get("ids", []), found.get("names", [])):
                     existing[uid] = name
+        # A team stack's users, read from its identity stack (README, "Estates").
+        referenced = {u.name: stack for stack, ref in p.references.items() for u in referenced_users_of(stack, ref)}
+        existing.update({uid: u.name for uid, u in referenced_users(p).items()})
         groups = self.by_input("ALI_GROUP", "groupName")
         for name, r in sorted(groups.items()):
             self.add_resource(r, "group", f"RAM group {name}")
@@ -203,6 +207,8 @@ class _Builder:
         def user_node(name: str) -> str:
             if name in users:
                 return self.node_of[users[name].urn]
+            if name in referenced:
+                return self.add(f"user:{name}", "user", [f"RAM user {name}", f"from {referenced[name].rsplit('/', 1)[-1]}"])
             return self.add(f"user:{name}", "user", [f"RAM user {name}", "existing"])
 
         def policy_node(name: str, kind: str) -> str:

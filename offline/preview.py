@@ -22,7 +22,7 @@ import pulumi
 from . import fakes, tokens
 from .access import render_access, render_access_csv
 from .diagram import render_dot, render_mermaid
-from .runtime import SECRET, STACK_TYPE, Plan, Registration, StackOutputs, run
+from .runtime import SECRET, STACK_REFERENCE_TYPE, STACK_TYPE, Plan, Registration, StackOutputs, run
 from .stackfile import StackFileError, project_config_declarations, read_project_file, read_stack_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,13 +130,18 @@ def render_tree(plan: Plan) -> str:
             walk(kids.get(node.urn, []), indent + ("   " if last else "│  "))
 
     walk(roots, "")
-    width = max(len(t) for t, _ in rows) + 2
+    # A team stack's read of its identity stack: not created, read (the CLI lists it as a read too).
+    reads = [(f"{'├─ ' if roots or i < len(plan.reads) - 1 else '└─ '}{STACK_REFERENCE_TYPE}", f"{name} [read]")
+             for i, name in enumerate(plan.reads)]
+    width = max(len(t) for t, _ in rows + reads) + 2
     lines = [
         f"Offline preview of stack {plan.stack!r} ({plan.project}): no cloud calls, ids are placeholders.",
         "",
         f"     {'Type':<{width}}Name",
     ]
-    lines += [f" +   {t:<{width}}{n}" for t, n in rows]
+    lines += [f" +   {t:<{width}}{n}" for t, n in rows[:1]]
+    lines += [f" >   {t:<{width}}{n}" for t, n in reads]
+    lines += [f" +   {t:<{width}}{n}" for t, n in rows[1:]]
     counted = len(plan.resources) + 1
     protected = sum(1 for r in plan.resources if r.protect)
     lines += ["", "Outputs:"]

@@ -92,6 +92,8 @@ class Plan:
     """What the program logged as warnings (`pulumi.log.warn`), in order: `pulumi preview` shows them too."""
     reads: list[str] = field(default_factory=list)
     """The stacks the program read through a `pulumi.StackReference` (shown by `pulumi preview` as reads)."""
+    references: dict[str, "StackOutputs"] = field(default_factory=dict)
+    """What each of those reads returned, by stack name (for reviews: who a team stack's user ids are)."""
 
     def by_type(self, type_token: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_token]
@@ -391,4 +393,5 @@ def run(
         outputs=dict(monitor.stack_outputs),
         warnings=list(engine.warnings),
         reads=list(mocks.reads),
+        references={n: mocks.references[n] for n in mocks.reads if n in mocks.references},
     )

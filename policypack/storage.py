@@ -7,7 +7,9 @@ registers its `RULES`.
   engine's property dependency on the bucket or by the bucket's name. A bucket that receives another bucket's logs
   is a log bucket and is exempt: logging it into itself would log its own log deliveries in a loop, and OSS
   recommends a different target (https://www.alibabacloud.com/help/en/oss/user-guide/logging). A BucketLogging
-  whose target is its own bucket is that loop, and is refused. checkov CKV_ALI_12 and Cloud Config
+  whose target is its own bucket is that loop, and is refused. The bucket of the project's own `pai:audit:LogBucket`
+  component is a log bucket by construction, and exempt too: in an estate (README, "Estates") the identity stack's
+  log bucket receives the team stacks' logs, none of its own stack's. checkov CKV_ALI_12 and Cloud Config
   `oss-bucket-logging-enabled` check the same.
 - `oss-bucket-https-only`: every `oss.Bucket` has an `oss.BucketPolicy` (or the deprecated inline `policy`) with a
   statement that denies every action (`oss:*`) to every principal (`*`) on the bucket and its objects when
@@ -33,6 +35,8 @@ except ImportError:  # run by the Pulumi CLI as a folder: sibling modules are to
 OSS_BUCKET_LOGGING: str = rules._token(oss.BucketLogging)
 OSS_BUCKET_POLICY: str = rules._token(oss.BucketPolicy)
 
+LOG_BUCKET_COMPONENT = "pai:audit:LogBucket"
+"""The project's log-bucket component (components/alicloud/resources/audit.py): its bucket is a log bucket."""
 ACCESS_LOGGING = "oss-bucket-access-logging"
 HTTPS_ONLY = "oss-bucket-https-only"
 
@@ -68,6 +72,8 @@ def check_oss_bucket_access_logging(resources: Sequence[Mapping[str, Any]],
                                                 f"bucket itself, which logs its own log deliveries in a loop; send "
                                                 f"the logs to the stack's log bucket"))
     for bucket in buckets:
+        if _created_by_log_bucket_component(bucket):
+            continue  # a log bucket, whichever stack's buckets log to it
         if any(_targets(log, bucket, "targetBucket") and not _targets(log, bucket, "bucket") for log in loggings):
             continue  # a log bucket
         if any(_targets(log, bucket, "bucket") is not False for log in loggings):
@@ -76,6 +82,13 @@ def check_oss_bucket_access_logging(resources: Sequence[Mapping[str, Any]],
                                            f"logs to a log bucket in this stack (CKV_ALI_12, Cloud Config "
                                            f"oss-bucket-logging-enabled)"))
     return out
+
+
+def _created_by_log_bucket_component(bucket: Mapping[str, Any]) -> bool:
+    """Is `bucket` the direct child of a `pai:audit:LogBucket` component (its URN's parent type chain says so)?"""
+    parts = str(bucket.get("urn", "")).split("::")
+    chain = parts[2].split("$") if len(parts) >= 4 else []
+    return len(chain) >= 2 and chain[-2] == LOG_BUCKET_COMPONENT
 
 
 # --- HTTPS only ----------------------------------------------------------------------------------------------

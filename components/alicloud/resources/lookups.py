@@ -26,6 +26,7 @@ Data sources, as declared in the installed SDK (pulumi-alicloud 4.0.0):
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
@@ -154,9 +155,50 @@ def identity_exports(reference: str, path: str = "identityStack") -> identity.Id
             if value is not None:
                 outputs[name] = value
     except Exception as e:  # noqa: BLE001 - an unreadable stack is one line naming the key
+        _forget_failed_read(e)
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
         raise ConfigError(path, f"{reference!r} could not be read (StackReference failed: {first})") from None
     try:
         return identity.parse(reference, outputs)
     except ValueError as e:
         raise ConfigError(path, str(e)) from None
+
+
+def _forget_failed_read(error: Exception) -> None:
+    """The SDK keeps every RPC and the first one that failed, and raises that failure when the program ends, before
+    the program's own exception (`pulumi/runtime/stack.py`, `run_pulumi_func` and `wait_for_rpcs`): the failed
+    read would replace the one-line error with its own traceback. The failure is reported here, so the read's RPC
+    is let finish and then forgotten by the SDK's RPC manager (`settings._get_rpc_manager`). Only an RPC that
+    failed with this very error is dropped."""
+    from pulumi.runtime.settings import SETTINGS, _get_rpc_manager
+
+    manager = _get_rpc_manager()
+    for _ in range(1000):  # the read's RPC ends right after it resolved the outputs with its error
+        if all(r.done() for r in [*manager.rpcs, *SETTINGS.outputs] if isinstance(r, asyncio.Future)):
+            break
+        _sync_await(asyncio.sleep(0))
+    manager.rpcs = [r for r in manager.rpcs if not _failed_with(r, error)]
+    if manager.unhandled_exception is error:
+        manager.unhandled_exception = None
+        manager.exception_traceback = None
+    with SETTINGS.lock:  # the reference's outputs, computed from the failed read: awaited when the program ends
+        failed = {t for t in SETTINGS.outputs if _failed_with(t, error)}
+        SETTINGS.outputs.difference_update(failed)
+    # The read's other futures (the reference's output properties) hold the same error; asyncio would print each as
+    # "Future exception was never retrieved" when it is collected. It is reported: keep the loop quiet about it.
+    loop = asyncio.get_event_loop()
+    previous = loop.get_exception_handler()
+
+    def quiet(lp: asyncio.AbstractEventLoop, context: dict) -> None:
+        if context.get("exception") is error:
+            return
+        if previous is not None:
+            previous(lp, context)
+        else:
+            lp.default_exception_handler(context)
+
+    loop.set_exception_handler(quiet)
+
+
+def _failed_with(rpc: Any, error: Exception) -> bool:
+    return isinstance(rpc, asyncio.Future) and rpc.done() and not rpc.cancelled() and rpc.exception() is error
