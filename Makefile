@@ -1,6 +1,8 @@
 # make preview [STACK=dev|prod|modelarts] [FORMAT=tree|json|policies|access|access-csv|mermaid|dot] [POLICY=1]
 # make preview BASE=<git ref> [STACK=...]   (what changes from that ref's plan; exit 3 if protected data is replaced)
 # make preview PROJECT=bootstrap STACK=shared   (the state-backend program)
+# make preview STACK=prod-recsys [IDENTITY_PLAN=identity.json]   (a team stack: its identity stack is planned first,
+#   or read from that JSON plan, `make preview STACK=prod-identity FORMAT=json > identity.json`)
 # make schema   (regenerate stacks/stack.schema.json, the editor schema of a stack file, from the config contract)
 # Everything runs from the project's own virtualenv (venv/, the one Pulumi.yaml names), built from requirements.txt.
 PYTHON ?= python3
@@ -20,7 +22,7 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 preview: install
-	@$(PY) -m offline.preview --project-dir $(PROJECT) --stack $(STACK) --format $(FORMAT) $(if $(POLICY),--policy-pack) $(if $(BASE),--base $(BASE))
+	@$(PY) -m offline.preview --project-dir $(PROJECT) --stack $(STACK) --format $(FORMAT) $(if $(POLICY),--policy-pack) $(if $(BASE),--base $(BASE)) $(if $(IDENTITY_PLAN),--identity-plan $(IDENTITY_PLAN))
 
 schema: install
 	$(PY) -m offline.schema --write

@@ -64,7 +64,7 @@ def plan_stack(stack: str, project_dir: Path = ROOT, config: Optional[dict[str, 
 
     `dry_run=True` runs it as `pulumi preview` does (the CLI below), False as `pulumi up` (see runtime.run).
     A team stack's identity stack is planned first, from this repository, and its outputs answer the team stack's
-    `pulumi.StackReference` (`identity_references`); `references` gives them instead (a plan read from JSON)."""
+    `pulumi.StackReference` (`identity_references`); `references` gives them instead."""
     project, stack_config = load_stack_config(project_dir, stack) if config is None else (read_project(project_dir)[0], config)
     if references is None:
         references = identity_references(project_dir, project, stack, stack_config, dry_run=dry_run)
@@ -73,15 +73,19 @@ def plan_stack(stack: str, project_dir: Path = ROOT, config: Optional[dict[str, 
 
 
 def identity_references(project_dir: Path, project: str, stack: str, config: dict[str, str], *,
-                        dry_run: bool = False, _seen: tuple[str, ...] = ()) -> dict[str, StackOutputs]:
+                        dry_run: bool = False, plan_file: Optional[Path] = None,
+                        _seen: tuple[str, ...] = ()) -> dict[str, StackOutputs]:
     """What a team stack's `pulumi.StackReference` reads, offline: the outputs of its identity stack's own offline
-    plan, when `<project>:identityStack` names a stack of this project in this repository. A stack of another
+    plan, when `<project>:identityStack` names a stack of this project in this repository, or of the JSON plan in
+    `plan_file` (`make preview STACK=<identity> FORMAT=json`, saved once for many team stacks). A stack of another
     project, or one with no stack file here, is one error line naming the key (the CLI would read it from state)."""
     key = "identityStack"  # named as the contract names its keys (every error line of a stack file does)
     reference = config.get(f"{project}:{key}")
     if not isinstance(reference, str) or reference.count("/") != 2:
         return {}  # not a team stack, or a malformed name: the contract says so with its rule
     _org, ref_project, ref_stack = reference.split("/")
+    if plan_file is not None:
+        return {reference: _outputs_of_json_plan(plan_file, key, ref_project, ref_stack)}
     if ref_project != project:
         raise StackFileError(f"{key}: {reference!r} is a stack of project {ref_project!r}; the offline preview "
                              f"reads only this repository's stacks (project {project!r})")
@@ -102,6 +106,21 @@ def identity_references(project_dir: Path, project: str, stack: str, config: dic
         first = (str(e).splitlines() or [""])[0]
         raise StackFileError(f"{key}: the identity stack {ref_stack!r} does not preview ({first})") from None
     return {reference: StackOutputs.of(plan)}
+
+
+def _outputs_of_json_plan(path: Path, key: str, project: str, stack: str) -> StackOutputs:
+    """A saved JSON plan (`--format json`) as what a StackReference reads: its outputs, secrets as "[secret]"."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise StackFileError(f"{key}: --identity-plan {path}: not a readable JSON plan ({e})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("outputs"), dict):
+        raise StackFileError(f"{key}: --identity-plan {path}: not a JSON plan of `make preview FORMAT=json`")
+    if (doc.get("project"), doc.get("stack")) != (project, stack):
+        raise StackFileError(f"{key}: --identity-plan {path} is the plan of {doc.get('project')}/{doc.get('stack')}, "
+                             f"not of {project}/{stack}")
+    outputs = doc["outputs"]
+    return StackOutputs(outputs, frozenset(k for k, v in outputs.items() if SECRET in json.dumps(v)))
 
 
 # --- formats ------------------------------------------------------------------------------------------------------
@@ -262,6 +281,8 @@ def main(argv: Optional[list[str]] = None, project_dir: Path = ROOT) -> int:
     parser.add_argument("--policy-pack", action="store_true", help="also run the policy pack's checks")
     parser.add_argument("--project-dir", default=None, help="Pulumi project to preview (default: the repo root)")
     parser.add_argument("--base", default=None, help="git ref: print the diff from that ref's plan (offline/diff.py)")
+    parser.add_argument("--identity-plan", default=None, type=Path,
+                        help="a team stack: read its identity stack's outputs from this JSON plan instead of planning it")
     args = parser.parse_args(argv)
     if args.project_dir is not None:
         given = Path(args.project_dir)
@@ -274,7 +295,11 @@ def main(argv: Optional[list[str]] = None, project_dir: Path = ROOT) -> int:
 
         return diff.run(args.base, args.stack, project_dir, args.format)
     try:
-        plan = plan_stack(args.stack, project_dir, dry_run=True)  # as `pulumi preview`: no activation invokes
+        references = None
+        if args.identity_plan is not None:
+            project, config = load_stack_config(project_dir, args.stack)
+            references = identity_references(project_dir, project, args.stack, config, plan_file=args.identity_plan)
+        plan = plan_stack(args.stack, project_dir, dry_run=True, references=references)  # as `pulumi preview`
     except (StackFileError, pulumi.RunError) as e:
         for line in str(e).splitlines():  # a ConfigErrors holds one mistake per line
             print(f"error: {line}", file=sys.stderr)

@@ -229,3 +229,19 @@ def test_make_preview_of_a_team_stack_plans_its_identity_stack_first_end_to_end(
     assert re.search(r"^ >   ├─ pulumi:pulumi:StackReference +organization/pai-platform/prod-identity \[read\]$",
                      proc.stdout, re.M)
     assert "user-" not in proc.stdout  # no RAM user is created by a team stack
+
+
+def test_a_saved_json_plan_of_the_identity_stack_answers_the_reference_as_planning_it_does(tmp_path, capsys):
+    assert preview.main(["--stack", IDENTITY, "--format", "json"]) == 0
+    saved = tmp_path / "identity.json"
+    saved.write_text(capsys.readouterr().out)
+    assert preview.main(["--stack", "prod-recsys", "--format", "json", "--identity-plan", str(saved)]) == 0
+    from_file = capsys.readouterr().out
+    assert preview.main(["--stack", "prod-recsys", "--format", "json"]) == 0
+    assert from_file == capsys.readouterr().out
+    # Another stack's plan is refused, naming the key.
+    other = tmp_path / "recsys.json"
+    other.write_text(from_file)
+    assert preview.main(["--stack", "prod-labeling", "--identity-plan", str(other)]) == 2
+    assert capsys.readouterr().err == (f"error: identityStack: --identity-plan {other} is the plan of "
+                                       "pai-platform/prod-recsys, not of pai-platform/prod-identity\n")
