@@ -56,6 +56,12 @@ FORCE_NEW: dict[str, ForceNew] = {
         "bucket", source=f"{_TF} website/docs/r/oss_bucket_acl.html.markdown: bucket (Required, ForceNew)"),
     "ALI_BUCKET_PUBLIC_ACCESS_BLOCK": _f(
         "bucket", source=f"{_TF} website/docs/r/oss_bucket_public_access_block.html.markdown: bucket (Required, ForceNew)"),
+    "ALI_BUCKET_POLICY": _f(
+        "bucket", source=f"{_TF} website/docs/r/oss_bucket_policy.html.markdown (commit 30d11df4): bucket (Required, "
+                         "ForceNew); policy updatable"),
+    "ALI_BUCKET_LOGGING": _f(
+        "bucket", source=f"{_TF} website/docs/r/oss_bucket_logging.html.markdown (commit 09afe1a5): bucket (Required, "
+                         "ForceNew); target_bucket, target_prefix updatable"),
     # --- NAS
     "ALI_NAS": _f(
         "encryptType", "fileSystemType", "kmsKeyId", "protocolType", "storageType", "vswitchId", "vpcId", "zoneId",
@@ -104,7 +110,18 @@ FORCE_NEW: dict[str, ForceNew] = {
         "serviceName", "customSuffix", "description",
         source=f"{_TF} website/docs/r/resource_manager_service_linked_role.html.markdown: service_name, "
                "custom_suffix, description ForceNew"),
+    "ALI_PASSWORD_POLICY": _f(
+        source=f"{_TF} website/docs/r/ram_account_password_policy.html.markdown (commit 0c03f9fb): one per account, "
+               "every argument Optional and none ForceNew"),
+    "ALI_TRAIL": _f(
+        "trailName", "name", "isOrganizationTrail",
+        source=f"{_TF} website/docs/r/actiontrail_trail.html.markdown (commit 165edf33): trail_name, name, "
+               "is_organization_trail ForceNew; the OSS target, event_rw, trail_region, status updatable"),
     # --- VPC / ECS
+    "ALI_FLOW_LOG": _f(
+        "logStoreName", "projectName", "resourceId", "resourceType", "trafficType", "trafficPath",
+        source=f"{_TF} alicloud/resource_alicloud_vpc_flow_log.go (commit 30c7bd7e): log_store_name, project_name, "
+               "resource_id, resource_type, traffic_type, traffic_path ForceNew; name, description, tags updatable"),
     "ALI_VPC": _f(
         "dryRun", "userCidrs",
         source=f"{_TF} website/docs/r/vpc.html.markdown: only dry_run and user_cidrs ForceNew; cidr_block, "

@@ -119,9 +119,10 @@ def test_text_output_is_shaped_like_pulumi_preview_diff(repo, dev, capsys):
     assert f"    +- {BUCKET}: (replace) [protected]" in out
     assert '~ storageClass: "Standard" => "IA" (forces replacement)' in out
     assert "Resources:" in out and "to replace" in out
-    # The bucket's ACL and public access block read its name, which is unknown until the new bucket exists, and
-    # `bucket` is ForceNew on both (website/docs/r/oss_bucket_acl.html.markdown, ..._public_access_block...).
-    assert out.count("(reads an output of a replaced resource)") == 2
+    # The bucket's ACL, public access block, HTTPS-only bucket policy and access logging read its name, which is
+    # unknown until the new bucket exists, and `bucket` is ForceNew on all four (terraform-provider-alicloud
+    # website/docs/r/oss_bucket_acl, ..._public_access_block, ..._policy, ..._logging .html.markdown).
+    assert out.count("(reads an output of a replaced resource)") == 4
     assert "error: " in out and "protected resource(s) would be replaced or deleted" in out
 
 
