@@ -245,3 +245,12 @@ def test_a_saved_json_plan_of_the_identity_stack_answers_the_reference_as_planni
     assert preview.main(["--stack", "prod-labeling", "--identity-plan", str(other)]) == 2
     assert capsys.readouterr().err == (f"error: identityStack: --identity-plan {other} is the plan of "
                                        "pai-platform/prod-recsys, not of pai-platform/prod-identity\n")
+
+
+def test_the_user_attributes_a_team_stack_takes_from_its_identity_stack_are_the_contracts_user_fields():
+    # One list (plan/identity.py) names what belongs to the user; the contract's user fields must be exactly those.
+    from components.alicloud import contract
+    from components.alicloud.plan import identity
+
+    assert set(identity.USER_ATTRIBUTES) == set(contract.User.model_fields) - {"name"}
+    assert set(contract.Member.model_fields) - set(contract.User.model_fields) == {"roles", "activator", "system_policies"}
