@@ -19,10 +19,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import ROOT
 
 from offline import affected as A
+
+GITLAB = ROOT / "examples" / "pipelines" / "gitlab-ci.yml"
 
 PULUMI_YAML = "name: pai-platform\nruntime: python\nstackConfigDir: stacks\n"
 
@@ -404,3 +407,133 @@ def test_github_format_lists_removed_stacks(project, capsys):
     (project / "stacks" / "Pulumi.dev.yaml").unlink()
     out = github(project, "--changed", "stacks/Pulumi.dev.yaml", capsys=capsys)
     assert out["removed"] == '["dev"]' and out["any"] == "false"
+
+
+# --------------------------------------------------------------------------------------------- gitlab-child format
+
+
+def child(project: Path, pipeline: str, *args: str, capsys, manual: str = "prod prod-*") -> dict:
+    code, out, err = run(project, *args, "--format", "gitlab-child", "--pipeline", pipeline,
+                         "--templates", str(GITLAB), "--manual", manual, capsys=capsys)
+    assert code == 0, err
+    doc = yaml.safe_load(out)
+    check_child(doc)
+    return doc
+
+
+def check_child(doc: dict) -> None:
+    """What GitLab would refuse or stall on: a job in an unknown stage, a `needs` or `extends` of nothing, a job
+    with no script once its `extends` are followed."""
+    assert doc["stages"] == ["identity", "teams"]
+    assert doc["workflow"] == {"rules": [{"if": '$CI_PIPELINE_SOURCE == "parent_pipeline"'}]}
+
+    def resolved(job: dict, key: str):
+        while key not in job and "extends" in job:
+            job = doc[job["extends"]]
+        return job.get(key)
+
+    for name, job in jobs(doc).items():
+        assert job["stage"] in doc["stages"], name
+        assert resolved(job, "script"), name
+        for need in job.get("needs", []):
+            assert need in doc and not need.startswith("."), (name, need)
+    for name, job in doc.items():
+        if isinstance(job, dict) and "extends" in job:
+            assert job["extends"] in doc, (name, job["extends"])
+
+
+def jobs(doc: dict) -> dict[str, dict]:
+    reserved = {"stages", "workflow", "variables", "default"}
+    return {k: v for k, v in doc.items() if k not in reserved and not k.startswith(".")}
+
+
+def test_gitlab_child_for_a_merge_request_is_offline_jobs_per_stack_per_wave(project, capsys):
+    doc = child(project, "merge-request", "--changed", "stacks/Pulumi.prod-identity.yaml", "stacks/Pulumi.modelarts.yaml",
+                capsys=capsys)
+    assert {n: (j["stage"], j["extends"], j["variables"]) for n, j in jobs(doc).items()} == {
+        "offline-modelarts": ("identity", ".stack-offline", {"STACK": "modelarts"}),  # Huawei: offline, like any
+        "offline-prod-identity": ("identity", ".stack-offline", {"STACK": "prod-identity"}),
+        "offline-prod-labeling": ("teams", ".stack-offline", {"STACK": "prod-labeling", "IDENTITY_STACK": "prod-identity"}),
+        "offline-prod-recsys": ("teams", ".stack-offline", {"STACK": "prod-recsys", "IDENTITY_STACK": "prod-identity"}),
+    }
+    # Nothing that holds credentials is in a merge request's child.
+    text = json.dumps(doc)
+    for word in ("id_tokens", "ALIBABA_CLOUD_ROLE_ARN", "PULUMI_CONFIG_PASSPHRASE", ".alibaba-cloud", "pulumi up",
+                 "environment"):
+        assert word not in text, word
+    assert "AFFECTED_BASE" not in doc["variables"]  # --changed: no base to diff against
+
+
+def test_gitlab_child_for_a_merge_request_diffs_against_the_merge_base(repo, capsys):
+    base = git(repo, "rev-parse", "HEAD")
+    git(repo, "checkout", "-qb", "topic")
+    with (repo / "stacks" / "Pulumi.dev.yaml").open("a") as f:
+        f.write("# a comment\n")
+    git(repo, "commit", "-qam", "dev")
+    doc = child(repo, "merge-request", "--base", "main", capsys=capsys)
+    assert doc["variables"]["AFFECTED_BASE"] == base
+    assert list(jobs(doc)) == ["offline-dev"]
+
+
+def test_gitlab_child_on_the_default_branch_previews_then_deploys_alibaba_stacks(project, capsys):
+    doc = child(project, "deploy", "--all", capsys=capsys)
+    expected = {}
+    for stack, stage in (("dev", "identity"), ("prod-identity", "identity"), ("prod-labeling", "teams"),
+                         ("prod-recsys", "teams")):
+        expected[f"preview-{stack}"] = (stage, ".stack-preview", None)
+        expected[f"up-{stack}"] = (stage, ".stack-up", [f"preview-{stack}"])
+    assert {n: (j["stage"], j["extends"], j.get("needs")) for n, j in jobs(doc).items()} == expected
+    for stack in ("dev", "prod-identity", "prod-labeling", "prod-recsys"):
+        up = doc[f"up-{stack}"]
+        assert up["environment"] == {"name": stack}
+        assert up["resource_group"] == f"stack-{stack}"
+        assert up["variables"]["STACK"] == stack
+    # A manual `up` for the production stacks (MANUAL_UP_STACKS), which holds the teams wave until it has run.
+    assert [n for n, j in jobs(doc).items() if j.get("when") == "manual"] == ["up-prod-identity", "up-prod-labeling",
+                                                                          "up-prod-recsys"]
+    assert all(doc[n]["allow_failure"] is False for n in ("up-prod-identity", "up-prod-labeling", "up-prod-recsys"))
+    # The templates the jobs extend came along, with their credentials.
+    assert doc[".alibaba-cloud"]["id_tokens"]["ALIBABA_CLOUD_ID_TOKEN"]["aud"] == "sts.aliyuncs.com"
+    assert "pulumi up --stack \"$STACK\"" in "\n".join(doc[".stack-up"]["script"])
+    assert "modelarts" not in json.dumps(jobs(doc))  # Huawei: never handed Alibaba credentials
+
+
+def test_gitlab_child_on_a_schedule_checks_drift_of_every_alibaba_stack_at_once(project, capsys):
+    doc = child(project, "drift", "--all", capsys=capsys)
+    assert {n: (j["stage"], j["extends"], j["needs"]) for n, j in jobs(doc).items()} == {
+        "drift-dev": ("identity", ".stack-drift", []),
+        "drift-prod-identity": ("identity", ".stack-drift", []),
+        "drift-prod-labeling": ("teams", ".stack-drift", []),
+        "drift-prod-recsys": ("teams", ".stack-drift", []),
+    }
+    assert ".stack-up" not in doc and ".stack-offline" not in doc
+
+
+@pytest.mark.parametrize("pipeline", ["merge-request", "deploy", "drift"])
+def test_gitlab_child_with_nothing_to_do_still_has_a_job(project, pipeline, capsys):
+    doc = child(project, pipeline, "--changed", "docs/deploying.md", capsys=capsys)
+    assert list(jobs(doc)) == ["nothing-to-do"]
+    assert not [k for k in doc if k.startswith(".")]  # no template, no credentials
+
+
+def test_gitlab_child_deploys_nothing_for_a_huawei_only_change(project, capsys):
+    doc = child(project, "deploy", "--changed", "stacks/Pulumi.modelarts.yaml", capsys=capsys)
+    assert list(jobs(doc)) == ["nothing-to-do"]
+
+
+def test_gitlab_child_warns_about_a_removed_stack(project, capsys):
+    (project / "stacks" / "Pulumi.dev.yaml").unlink()
+    doc = child(project, "deploy", "--changed", "stacks/Pulumi.dev.yaml", capsys=capsys)
+    assert set(jobs(doc)) == {"removed-dev", "nothing-to-do"}
+    removed = doc["removed-dev"]
+    assert removed["allow_failure"] is True and removed["script"][-1] == "exit 1"
+    assert "stacks/Pulumi.dev.yaml" in removed["script"][0]
+
+
+def test_gitlab_child_needs_its_templates(project, tmp_path, capsys):
+    (tmp_path / "ci.yml").write_text("test:\n  script: [make test]\n")
+    code, out, err = run(project, "--all", "--format", "gitlab-child", "--pipeline", "deploy",
+                         "--templates", str(tmp_path / "ci.yml"), capsys=capsys)
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [f"error: --templates {tmp_path / 'ci.yml'}: no hidden job .stack-preview "
+                                        "(the gitlab-child format uses it)"]

@@ -21,6 +21,7 @@ import yaml
 
 PIPELINES = Path(__file__).resolve().parent.parent / "examples" / "pipelines"
 GITHUB = PIPELINES / "github-actions.yml"
+ROOT = PIPELINES.parent.parent
 GITLAB = PIPELINES / "gitlab-ci.yml"
 
 # Shapes of real credentials: Alibaba Cloud AccessKey ids start with LTAI; STS ids with STS.; AWS keys with AKIA.
@@ -215,81 +216,84 @@ def scripts(job: dict) -> str:
     return "\n".join(job.get("script", []))
 
 
+TEMPLATES = (".stack-offline", ".stack-preview", ".stack-up", ".stack-drift")
+"""The hidden jobs the generated child pipeline's jobs extend (offline/affected.py, gitlab-child)."""
+
+
 def test_gitlab_stages_in_order(gl):
-    assert gl["stages"] == ["test", "preview", "deploy", "verify"]
+    assert gl["stages"] == ["test", "affected", "stacks"]
     assert gl["default"]["image"].startswith("pulumi/pulumi-python")
 
 
-def test_gitlab_runs_the_tests_first(gl):
+def test_gitlab_runs_the_tests_first_then_the_child_pipeline_of_affected_stacks(gl):
     assert "make test" in scripts(gl["test"])
-    assert gl["plan-diff"]["needs"] == ["test"]
-    assert gl["preview"]["needs"] == ["test"]
-    assert gl[".up"]["needs"] == ["test", "preview"]
+    job = gl["affected"]
+    text = scripts(job)
+    assert "venv/bin/python -m offline.affected" in text
+    assert "--format gitlab-child --templates .gitlab-ci.yml" in text and "> child.yml" in text
+    assert '--manual "$MANUAL_UP_STACKS"' in text and "prod" in gl["variables"]["MANUAL_UP_STACKS"].split()
+    assert job["artifacts"]["paths"] == ["child.yml"]
+    assert job["variables"]["GIT_DEPTH"] == "0"
+    trigger = gl["stacks"]
+    assert trigger["needs"] == [{"job": "test", "optional": True}, "affected"]
+    assert trigger["trigger"] == {"include": [{"artifact": "child.yml", "job": "affected"}], "strategy": "depend"}
+    for name in ("test", "affected", "stacks"):
+        # No `changes:` filter: an unknown file must reach `affected`.
+        assert all("changes" not in rule for rule in gl[name]["rules"]), name
+
+
+def test_gitlab_affected_picks_the_child_by_pipeline_source(gl):
+    text = scripts(gl["affected"])
+    assert 'set -- --base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" --pipeline merge-request' in text
+    assert 'set -- --base "$CI_COMMIT_BEFORE_SHA" --pipeline deploy' in text
+    assert "set -- --all --pipeline deploy" in text and "set -- --all --pipeline drift" in text
+    assert {r["if"] for r in gl["affected"]["rules"]} == {
+        '$CI_PIPELINE_SOURCE == "merge_request_event"',
+        '$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH',
+        '$CI_PIPELINE_SOURCE == "schedule" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH',
+    }
+    assert gl["stacks"]["rules"] == gl["affected"]["rules"]
 
 
 def test_gitlab_merge_requests_run_the_offline_preview_with_policy_pack_and_nothing_secret(gl):
-    job = gl["plan-diff"]
+    job = gl[".stack-offline"]
     text = scripts(job)
-    assert 'make preview STACK="$stack" POLICY=1' in text
-    assert "stacks/Pulumi." in text
+    assert 'make preview STACK="$STACK" POLICY=1' in text
     assert "pulumi " not in text  # no CLI: no state, no passphrase
-    assert job["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
-    assert "stacks/**/*" in job["rules"][0]["changes"] and "__main__.py" in job["rules"][0]["changes"]
     # An MR pipeline runs the MR's own .gitlab-ci.yml: no token or secret is named, no id token requested.
     body = json.dumps(job)
     for name in ("PULUMI_CONFIG_PASSPHRASE", "MR_NOTE_TOKEN", "PRIVATE-TOKEN", "ALIBABA_CLOUD_ROLE_ARN", "id_tokens"):
         assert name not in body, name
+    assert "extends" not in job and "environment" not in job
     assert job["artifacts"]["expose_as"] and job["artifacts"]["paths"] == ["plan-diff.md"]
-    # No job that runs on merge requests holds credentials.
+    # No job that runs on merge requests in the parent holds credentials.
     for name, other in gl.items():
         if isinstance(other, dict) and any("merge_request_event" in str(r.get("if", "")) for r in other.get("rules", [])):
             assert "extends" not in other and "id_tokens" not in other, name
+            for word in ("PULUMI_CONFIG_PASSPHRASE", "ALIBABA_CLOUD_ROLE_ARN", "pulumi login"):
+                assert word not in json.dumps(other), (name, word)
 
 
 def test_gitlab_credentialed_preview_on_the_default_branch_in_a_protected_environment(gl):
-    job = gl["preview"]
-    text = scripts(job)
-    assert 'pulumi preview --stack "$stack" --policy-pack policypack' in text
-    assert "$(alibaba_stacks)" in text
-    assert job["environment"]["name"] == "preview"
-    (rule,) = job["rules"]
-    assert "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in rule["if"] and "merge_request" not in rule["if"]
-    assert gl["drift"]["environment"]["name"] == "drift"
-    assert "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in gl["drift"]["rules"][0]["if"]
+    job = gl[".stack-preview"]
+    assert 'pulumi preview --stack "$STACK" --policy-pack policypack' in scripts(job)
+    assert job["environment"] == {"name": "preview", "action": "verify"}
+    assert gl[".stack-drift"]["environment"] == {"name": "drift", "action": "verify"}
+    for name in TEMPLATES:
+        assert "rules" not in gl[name], name  # the generator decides which of them a child holds
 
 
-def test_gitlab_credentialed_jobs_take_only_alibaba_stacks(gl, tmp_path):
-    (tmp_path / "stacks").mkdir()
-    (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  alicloud:region: cn-hangzhou\n")
-    (tmp_path / "stacks" / "Pulumi.ma.yaml").write_text("config:\n  pai-platform:cloud: huaweicloud\n")
-    script = gl[".alibaba-stacks"]["script"][0] + "\nalibaba_stacks\n"
-    out = subprocess.run(["bash", "-c", script], cwd=tmp_path, check=True, capture_output=True, text=True).stdout
-    assert out.split() == ["dev"]
-    for name in ("preview", "drift"):
-        assert gl[name]["script"][1] == gl[".alibaba-stacks"]["script"][0], name
-
-
-def test_gitlab_up_on_default_branch_only_manual_for_prod(gl):
-    text = scripts(gl[".up"])
+def test_gitlab_up_then_expect_no_changes(gl):
+    text = scripts(gl[".stack-up"])
     assert 'pulumi up --stack "$STACK" --policy-pack policypack --yes' in text
     assert text.index("pulumi up") < text.index("--expect-no-changes")
-    for name in ("up-dev", "up-prod"):
-        job = gl[name]
-        assert job["extends"] == ".up"
-        assert job["environment"]["name"] == job["variables"]["STACK"]
-        (rule,) = job["rules"]
-        assert "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in rule["if"]
-    assert gl["up-prod"]["rules"][0]["when"] == "manual"
-    assert gl["up-prod"]["allow_failure"] is False
-    assert "when" not in gl["up-dev"]["rules"][0]
-    others = [name for name in gl if name not in (".up", ".alibaba-cloud") and isinstance(gl[name], dict)]
+    others = [name for name in gl if name != ".stack-up" and isinstance(gl[name], dict)]
     assert all("pulumi up" not in scripts(gl[name]) for name in others)
 
 
 def test_gitlab_scheduled_drift_check(gl):
-    job = gl["drift"]
-    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'}]
-    assert "--expect-no-changes" in scripts(job) and "--policy-pack policypack" in scripts(job)
+    text = scripts(gl[".stack-drift"])
+    assert "--refresh --expect-no-changes" in text and "--policy-pack policypack" in text
 
 
 def test_gitlab_cloud_jobs_use_oidc_id_tokens(gl):
@@ -303,11 +307,87 @@ def test_gitlab_cloud_jobs_use_oidc_id_tokens(gl):
     seconds = int(gl["variables"]["STS_SESSION_SECONDS"])
     assert 900 <= seconds <= 43200
     assert int(base["timeout"].removesuffix("m")) * 60 < seconds
-    for name, role in (("preview", "PREVIEWER"), (".up", "DEPLOYER"), ("drift", "PREVIEWER")):
+    for name, role in ((".stack-preview", "PREVIEWER"), (".stack-up", "DEPLOYER"), (".stack-drift", "PREVIEWER")):
         job = gl[name]
         assert job["extends"] == ".alibaba-cloud"
         assert job["variables"]["ALIBABA_CLOUD_ROLE_ARN"] == f"$ALIBABA_CLOUD_{role}_ROLE_ARN"
         assert job["script"][0] == assume, name
+
+
+def _gitlab_repo(tmp_path: Path) -> tuple[Path, Path]:
+    """A bare `origin` with a main branch (an identity stack, a team stack, a dev stack and a Huawei stack) and a
+    clone of it, with the example pipeline as its .gitlab-ci.yml."""
+    origin, work = tmp_path / "origin.git", tmp_path / "work"
+
+    def git(*args, cwd=work):
+        subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+    subprocess.run(["git", "clone", "-q", str(origin), str(work)], check=True, capture_output=True)
+    git("config", "user.email", "ci@example.com")
+    git("config", "user.name", "ci")
+    git("checkout", "-qb", "main")
+    (work / "Pulumi.yaml").write_text("name: pai-platform\nruntime: python\nstackConfigDir: stacks\n")
+    (work / "stacks").mkdir()
+    stacks = {
+        "dev": "config:\n  alicloud:region: cn-hangzhou\n  pai-platform:workspaces: []\n",
+        "prod-identity": "config:\n  pai-platform:users: [{name: alice}]\n",
+        "prod-recsys": "config:\n  pai-platform:identityStack: acme/pai-platform/prod-identity\n",
+        "ma": "config:\n  huaweicloud:region: cn-north-4\n  pai-platform:cloud: huaweicloud\n",
+    }
+    for name, text in stacks.items():
+        (work / "stacks" / f"Pulumi.{name}.yaml").write_text(text)
+    shutil.copy(GITLAB, work / ".gitlab-ci.yml")
+    git("add", ".")
+    git("commit", "-qm", "base")
+    git("push", "-q", "origin", "main")
+    (work / "venv").symlink_to(sys.prefix)  # the job's `make install` result: this virtualenv
+    (work / ".git" / "info" / "exclude").write_text("venv\nchild.yml\n")
+    return origin, work
+
+
+def _run_affected_job(gl: dict, work: Path, **env: str) -> dict:
+    script = gl["affected"]["script"][1]  # after `make install`
+    environ = dict(os.environ, PYTHONPATH=str(ROOT), **env)
+    result = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=work, env=environ, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load((work / "child.yml").read_text())
+
+
+def test_gitlab_affected_job_writes_the_child_for_each_pipeline_source(gl, tmp_path):
+    """Run the `affected` job's script in a clone: a merge request's child holds the offline jobs of the stacks it
+    changed; a push to the default branch's, preview and up of the Alibaba stacks it changed; a schedule's, drift of
+    every Alibaba stack."""
+    origin, work = _gitlab_repo(tmp_path)
+
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=work, check=True, capture_output=True, text=True).stdout.strip()
+
+    before = git("rev-parse", "HEAD")
+    git("checkout", "-qb", "topic")
+    (work / "stacks" / "Pulumi.prod-identity.yaml").write_text("config:\n  pai-platform:users: [{name: bob}]\n")
+    git("commit", "-qam", "identity")
+    child = _run_affected_job(gl, work, CI_PIPELINE_SOURCE="merge_request_event",
+                              CI_MERGE_REQUEST_TARGET_BRANCH_NAME="main", MANUAL_UP_STACKS="prod prod-*")
+    assert child["variables"]["AFFECTED_BASE"] == before
+    assert {k: v["stage"] for k, v in child.items() if k.startswith("offline-")} == {
+        "offline-prod-identity": "identity", "offline-prod-recsys": "teams"}
+
+    child = _run_affected_job(gl, work, CI_PIPELINE_SOURCE="push", CI_COMMIT_BEFORE_SHA=before,
+                              MANUAL_UP_STACKS="prod prod-*")
+    assert sorted(k for k in child if k.startswith(("preview-", "up-"))) == [
+        "preview-prod-identity", "preview-prod-recsys", "up-prod-identity", "up-prod-recsys"]
+    assert child["up-prod-identity"]["when"] == "manual"
+
+    child = _run_affected_job(gl, work, CI_PIPELINE_SOURCE="push", CI_COMMIT_BEFORE_SHA="0" * 40,
+                              MANUAL_UP_STACKS="prod prod-*")
+    assert sorted(k for k in child if k.startswith("up-")) == ["up-dev", "up-prod-identity", "up-prod-recsys"]
+    assert "when" not in child["up-dev"]
+
+    child = _run_affected_job(gl, work, CI_PIPELINE_SOURCE="schedule", MANUAL_UP_STACKS="prod prod-*")
+    assert sorted(k for k in child if not k.startswith(".") and k not in ("stages", "workflow", "variables", "default")) \
+        == ["drift-dev", "drift-prod-identity", "drift-prod-recsys"]
 
 
 # --------------------------------------------------------------------------------------------- both
@@ -404,16 +484,13 @@ def test_github_posts_the_offline_plan_diff_against_the_pr_base(gh):
     assert "steps.plan-diff.outputs.status != '0'" in gate["if"] and "exit 1" in gate["run"]
 
 
-def test_gitlab_posts_the_offline_plan_diff_against_the_mr_target(gl):
-    job = gl["plan-diff"]
-    assert job["stage"] == "preview" and job["needs"] == ["test"]
+def test_gitlab_posts_the_offline_plan_diff_against_the_merge_base(gl):
+    job = gl[".stack-offline"]
     assert "extends" not in job and "id_tokens" not in job  # no cloud credentials
     assert job["variables"]["GIT_DEPTH"] == "0"
     text = scripts(job)
-    assert 'base="origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"' in text
-    assert 'make preview STACK="$stack" BASE="$base"' in text and "|| code=$?" in text
+    assert 'make preview STACK="$STACK" BASE="$AFFECTED_BASE"' in text and "|| code=$?" in text
     assert "exit $status" in text
-    assert job["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
 
 
 # --------------------------------------------------------------------------------------------- actionlint
