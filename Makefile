@@ -1,4 +1,4 @@
-# make preview [STACK=dev|prod|modelarts] [FORMAT=tree|json|policies|access|access-csv|mermaid|dot] [POLICY=1]
+# make preview [STACK=dev|prod|modelarts|prod-identity|prod-recsys|prod-labeling] [FORMAT=tree|json|policies|access|access-csv|mermaid|dot] [POLICY=1]
 # make preview BASE=<git ref> [STACK=...]   (what changes from that ref's plan; exit 3 if protected data is replaced)
 # make preview PROJECT=bootstrap STACK=shared   (the state-backend program)
 # make preview STACK=prod-recsys [IDENTITY_PLAN=identity.json]   (a team stack: its identity stack is planned first,

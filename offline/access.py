@@ -156,6 +156,12 @@ def referenced_users(plan: Plan) -> dict[str, Any]:
     return {u.id: u for stack, ref in plan.references.items() for u in referenced_users_of(stack, ref)}
 
 
+def _resource_admin_policies() -> list[str]:
+    from components.alicloud.plan import grants  # see referenced_users_of
+
+    return list(grants.resource_admin_policies())
+
+
 def _identity_stack_of(plan: Plan) -> dict[str, str]:
     """User name -> the identity stack it came from."""
     return {u.name: stack for stack, ref in plan.references.items() for u in referenced_users_of(stack, ref)}
@@ -172,9 +178,12 @@ def collect(plan: Plan) -> dict[str, UserAccess]:
 
     def user(name: str) -> UserAccess:
         if name not in users and name in declared:
-            u = declared[name]
-            users[name] = UserAccess(name, existing=u.existing, identity_stack=from_stack.get(name),
+            u, stack = declared[name], from_stack.get(name)
+            users[name] = UserAccess(name, existing=u.existing, identity_stack=stack,
                                      console_login=u.console_login, access_key=u.access_key)
+            if u.resource_admin:  # granted in the identity stack, through its resource-admins group
+                users[name].grants.update(Grant(p, "System", f"resource-admins (identity stack {stack})")
+                                          for p in _resource_admin_policies())
         return users.setdefault(name, UserAccess(name, existing=True))
 
     created = {r.urn: r.plain_inputs().get("name") for r in plan.of("ALI_USER")}

@@ -81,6 +81,8 @@ class Stack:
     identity_ref: Optional[str]  # `pai-platform:identityStack` as written
     identity: Optional[str]  # the identity stack's name when it is a stack of this project
     users_only: bool  # sets `users` and no `workspaces`: an identity stack by its content
+    name_prefix: Optional[str] = None  # `pai-platform:namePrefix`
+    region: Optional[str] = None  # `alicloud:region`
 
 
 @dataclass
@@ -146,6 +148,8 @@ def read_project(project_dir: Path) -> Project:
             identity_ref=ref,
             identity=_parse_identity_ref(ref, name, rel) if ref is not None else None,
             users_only=f"{name}:users" in config and f"{name}:workspaces" not in config,
+            name_prefix=config.get(f"{name}:namePrefix"),
+            region=config.get("alicloud:region"),
         )
     for stack in project.stacks.values():
         identity = project.stacks.get(stack.identity or "")
@@ -153,6 +157,24 @@ def read_project(project_dir: Path) -> Project:
             raise AffectedError(f"{stack.file}: {name}:identityStack names {identity.name!r}, a team stack itself "
                                 f"({identity.file} sets {name}:identityStack); an identity stack names none")
     return project
+
+
+def same_names(project: Project, result: "Result") -> list[str]:
+    """Affected stacks that would create the same physical names: two stacks that are not one estate (a team stack
+    shares its identity stack's prefix on purpose) with one namePrefix in one region both own
+    `<prefix>-access-logs` and every derived name after it, e.g. a monolithic stack and the estate split from it
+    (README, "Estates": deploy one layout)."""
+    roots: dict[tuple[str, str], list[Stack]] = {}
+    for s in project.stacks.values():
+        if s.identity_ref is None and s.cloud == DEFAULT_CLOUD and s.name_prefix and s.region:
+            roots.setdefault((s.name_prefix, s.region), []).append(s)
+    lines = []
+    for (prefix, region), stacks in sorted(roots.items()):
+        if len(stacks) > 1 and any(s.name in result.reasons for s in stacks):
+            names = " and ".join(s.file for s in stacks)
+            lines.append(f"{names}: the same namePrefix {prefix!r} in {region}, so the same physical names (the "
+                         "access-log bucket first); deploy only one of them (README, Estates)")
+    return lines
 
 
 # --- which files affect what -----------------------------------------------------------------------------------------
@@ -517,6 +539,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             if stack.identity is not None and stack.identity not in project.stacks and stack.name in result.reasons:
                 print(f"warning: {stack.file}: identity stack {stack.identity!r} has no "
                       f"{project.stack_file(stack.identity)}", file=sys.stderr)
+        for line in same_names(project, result):
+            print(f"warning: {line}", file=sys.stderr)
         if args.format == "json":
             print(render_json(result))
         elif args.format == "github":

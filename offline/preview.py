@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import runpy
 import sys
 from pathlib import Path
@@ -81,8 +82,13 @@ def identity_references(project_dir: Path, project: str, stack: str, config: dic
     project, or one with no stack file here, is one error line naming the key (the CLI would read it from state)."""
     key = "identityStack"  # named as the contract names its keys (every error line of a stack file does)
     reference = config.get(f"{project}:{key}")
-    if not isinstance(reference, str) or reference.count("/") != 2:
-        return {}  # not a team stack, or a malformed name: the contract says so with its rule
+    if not isinstance(reference, str):
+        return {}  # not a team stack
+    # Imported here: the plan diff runs this module over older refs' `components`, which have no team stacks.
+    from components.alicloud.rules import STACK_REFERENCE_RE
+
+    if not re.fullmatch(STACK_REFERENCE_RE, reference):
+        return {}  # a malformed name: the contract says so with its rule
     _org, ref_project, ref_stack = reference.split("/")
     if plan_file is not None:
         return {reference: _outputs_of_json_plan(plan_file, key, ref_project, ref_stack)}
@@ -90,7 +96,8 @@ def identity_references(project_dir: Path, project: str, stack: str, config: dic
         raise StackFileError(f"{key}: {reference!r} is a stack of project {ref_project!r}; the offline preview "
                              f"reads only this repository's stacks (project {project!r})")
     if ref_stack == stack or ref_stack in _seen:
-        raise StackFileError(f"{key}: {reference!r} refers back to {stack!r}: an identity stack names no identityStack")
+        chain = " -> ".join((*_seen, stack, ref_stack))
+        raise StackFileError(f"{key}: {reference!r} makes a loop ({chain}): an identity stack names no identityStack")
     _, stack_dir = read_project(project_dir)
     if not (stack_dir / f"Pulumi.{ref_stack}.yaml").is_file():
         known = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in stack_dir.glob("Pulumi.*.yaml"))
@@ -290,6 +297,10 @@ def main(argv: Optional[list[str]] = None, project_dir: Path = ROOT) -> int:
         if not (project_dir / "Pulumi.yaml").is_file():
             print(f"error: --project-dir {args.project_dir}: no Pulumi.yaml there", file=sys.stderr)
             return 2
+    if args.identity_plan is not None and args.base is not None:
+        print("error: --identity-plan: not with --base (the diff plans both sides from their own stack files)",
+              file=sys.stderr)
+        return 2
     if args.base is not None:
         from . import diff
 
@@ -299,6 +310,9 @@ def main(argv: Optional[list[str]] = None, project_dir: Path = ROOT) -> int:
         if args.identity_plan is not None:
             project, config = load_stack_config(project_dir, args.stack)
             references = identity_references(project_dir, project, args.stack, config, plan_file=args.identity_plan)
+            if not references:
+                raise StackFileError(f"--identity-plan: stack {args.stack!r} is not a team stack (it names no "
+                                     "identityStack)")
         plan = plan_stack(args.stack, project_dir, dry_run=True, references=references)  # as `pulumi preview`
     except (StackFileError, pulumi.RunError) as e:
         for line in str(e).splitlines():  # a ConfigErrors holds one mistake per line

@@ -296,8 +296,8 @@ class RecordingMocks(_mocks.Mocks):
         self.region = region
         """Region the placeholder endpoints and zones are in; `run` sets it from `alicloud:region`."""
         self.references: dict[str, StackOutputs] = dict(references or {})
-        """What a `pulumi.StackReference` reads, by the stack name it is given (offline/estate.py fills it from the
-        referenced stack's own offline plan)."""
+        """What a `pulumi.StackReference` reads, by the stack name it is given (`offline/preview.py`,
+        `identity_references`, fills it from the referenced stack's own offline plan)."""
         self.reads: list[str] = []
         """The stacks the program read through a StackReference, in order."""
 

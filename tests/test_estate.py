@@ -254,3 +254,56 @@ def test_the_user_attributes_a_team_stack_takes_from_its_identity_stack_are_the_
 
     assert set(identity.USER_ATTRIBUTES) == set(contract.User.model_fields) - {"name"}
     assert set(contract.Member.model_fields) - set(contract.User.model_fields) == {"roles", "activator", "system_policies"}
+
+
+def test_a_monolithic_user_who_is_resource_admin_in_a_later_workspace_only_stays_in_the_resource_admins_group():
+    # Before the split (c349421) the resource-admins group held every user with resourceAdmin on any membership.
+    _, config = preview.load_stack_config(ROOT, "prod")
+    ws = json.loads(config["pai-platform:workspaces"])
+    ws[1]["members"].append({"name": "carol", "roles": ["PAI.WorkspaceGuest"], "consoleLogin": True,
+                             "resourceAdmin": True})  # carol: no resourceAdmin in workspace 0, yes in workspace 1
+    config = {**config, "pai-platform:workspaces": json.dumps(ws)}
+    plan = run(preview.program_for(ROOT), project="pai-platform", stack="prod", config=config)
+    admins = sorted(a.plain_inputs()["userName"] for a in plan.of("ALI_USER_GROUP")
+                    if a.plain_inputs()["groupName"] == "acme-prod-pai-resource-admins")
+    assert admins == ["carol", "platform-admin"]
+
+
+def test_a_team_stack_in_another_region_than_its_identity_stack_is_refused(identity_outputs):
+    lines = _refused({**_team_config(), "alicloud:region": "cn-beijing"}, identity_outputs)
+    assert lines == [f"alicloud:region: 'cn-beijing' is not the region of {REFERENCE} (cn-shanghai): its "
+                     "access-log bucket takes this stack's logs, and OSS logs within a region only"]
+
+
+def test_an_identity_stack_exporting_users_as_a_secret_is_refused(identity_outputs):
+    ref = identity_outputs[REFERENCE]
+    secret = {REFERENCE: StackOutputs(ref.outputs, ref.secret_names | {"users"})}
+    assert _refused(_team_config(), secret) == [
+        f"identityStack: '{REFERENCE}' exports users as a secret: a team stack reads them as plain names and ids"]
+
+
+def test_a_team_bucket_may_not_take_the_identity_stacks_log_bucket_name(identity_outputs):
+    ws = json.loads(_team_config()["pai-platform:workspaces"])
+    ws[0]["buckets"] = [{"key": "raw", "name": "acme-prod-access-logs"}, {"key": "labelled"}]
+    assert _refused(_team_config(workspaces=ws), identity_outputs) == [
+        "workspaces[0].buckets[0].name: 'acme-prod-access-logs' bucket name is used twice (first at the identity "
+        "stack's access-log bucket)"]
+
+
+def test_the_access_review_of_a_team_stack_shows_what_the_identity_stack_grants(plans):
+    from offline.access import render_access
+
+    text = render_access(plans["prod-recsys"])
+    block = text[text.index("== platform-admin"):text.index("custom policies", text.index("== platform-admin"))]
+    assert f"AliyunPAIFullAccess (FullAccess) via group resource-admins (identity stack {REFERENCE})" in block
+
+
+def test_two_layouts_of_one_estate_in_one_repository_are_flagged_when_affected(capsys):
+    from offline import affected
+
+    assert affected.main(["--changed", "components/alicloud/adapter.py"]) == 0
+    err = capsys.readouterr().err
+    assert ("warning: stacks/Pulumi.prod-identity.yaml and stacks/Pulumi.prod.yaml: the same namePrefix 'acme-prod' "
+            "in cn-shanghai") in err
+    assert affected.main(["--changed", "stacks/Pulumi.dev.yaml"]) == 0
+    assert "warning" not in capsys.readouterr().err

@@ -60,15 +60,19 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
     logs = _log_bucket(cfg)
     if cfg.is_identity:
         declared = {u.name: u for u in cfg.users}
+        admins = {n for n, u in declared.items() if u.resource_admin}
         modules = tuple(cfg.account_bootstrap.modules or ())
     else:
         declared = {}
         for ws in cfg.workspaces:
             for m in ws.members:
-                declared.setdefault(m.name, m)  # validation made repeated users agree
+                declared.setdefault(m.name, m)  # validation made the user's attributes agree across workspaces
+        # resourceAdmin is per membership in a monolithic stack (it also picks each workspace's dataset-acceleration
+        # members): a user is a resource admin of the stack if any membership says so.
+        admins = {m.name for ws in cfg.workspaces for m in ws.members if m.resource_admin}
         modules = tuple(dict.fromkeys(m for ws in cfg.workspaces for m in ws.modules))
     boot = _account_bootstrap(cfg, modules, logs)
-    users = _users(cfg, declared, found)
+    users = _users(cfg, declared, admins, found)
     outputs: dict[str, Any] = {}
     if cfg.is_identity:
         outputs[identity.USERS] = {
@@ -76,7 +80,9 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
                                      u.resource_admin).as_output(users.users[n].name, users.users[n].id)
             for n, u in declared.items()
         }
-        outputs[identity.ACTIVATED_MODULES] = list(modules) if boot is not None else []
+        outputs[identity.ACTIVATED_MODULES] = (list(modules) if boot is not None and
+                                               cfg.account_bootstrap.activate_services else [])
+        outputs[identity.REGION] = cfg.region
     else:
         bundles = _bundles(cfg, users.users, found, logs.bucket.bucket)
         outputs["workspaces"] = _workspace_outputs(cfg, bundles)
@@ -142,7 +148,7 @@ def _account_bootstrap(cfg: config.StackConfig, modules: tuple[str, ...], logs: 
     )
 
 
-def _users(cfg: config.StackConfig, declared: dict[str, Any], found: lookups.Resolved) -> Users:
+def _users(cfg: config.StackConfig, declared: dict[str, Any], admins: set[str], found: lookups.Resolved) -> Users:
     """The stack's RAM users (members of a monolithic stack, or an identity stack's `users`) and resource admins."""
     return Users(
         "users",
@@ -152,7 +158,7 @@ def _users(cfg: config.StackConfig, declared: dict[str, Any], found: lookups.Res
                 for u in declared.values()
             ),
             resource_admin_group=naming.resource_admin_group(cfg.name_prefix),
-            resource_admins=tuple(sorted(n for n, u in declared.items() if u.resource_admin)),
+            resource_admins=tuple(sorted(admins)),
             resource_admin_policies=grants.resource_admin_policies(),
         ),
     )

@@ -414,12 +414,16 @@ class StackConfig(Model):
 # spans the stack: names unique across workspaces, users shared between them, RAM and NAS limits per account.
 
 
-def _check_meaning(cfg: StackConfig) -> list[ConfigError]:
-    """Rules across fields, workspaces and the stack; every mistake found, none raised."""
+def _check_meaning(cfg: StackConfig, identity_log_bucket: Optional[str] = None) -> list[ConfigError]:
+    """Rules across fields, workspaces and the stack; every mistake found, none raised. A team stack's buckets log
+    to its identity stack's access-log bucket (`identity_log_bucket`), so that is the name no bucket may take."""
     out = Problems()
     seen_ws: dict[str, str] = {}
-    seen_buckets: dict[str, str] = {naming.access_log_bucket_name(cfg.name_prefix, cfg.access_logs.name):
-                                    "accessLogs.name" if cfg.access_logs.name else "accessLogs (derived name)"}
+    if identity_log_bucket is not None:
+        seen_buckets = {identity_log_bucket: "the identity stack's access-log bucket"}
+    else:
+        seen_buckets = {naming.access_log_bucket_name(cfg.name_prefix, cfg.access_logs.name):
+                        "accessLogs.name" if cfg.access_logs.name else "accessLogs (derived name)"}
     seen_policy_names: dict[str, str] = {}
     nas_groups = 0
     for wi, ws in enumerate(cfg.workspaces):
@@ -511,8 +515,12 @@ def with_identity(cfg: StackConfig, exports: identity.IdentityExports) -> StackC
                                       f"{show(m.name)} is not a user of the identity stack {exports.stack}{hint}"))
             members.append(m)
         workspaces.append(ws.model_copy(update={"members": members}))
+    if exports.region is not None and exports.region != cfg.region:
+        errors.append(ConfigError("alicloud:region", f"{show(cfg.region)} is not the region of {exports.stack} "
+                                  f"({exports.region}): its access-log bucket takes this stack's logs, and OSS logs "
+                                  "within a region only"))
     filled = cfg.model_copy(update={"workspaces": workspaces})
-    raise_all(errors + _check_meaning(filled))
+    raise_all(errors + _check_meaning(filled, exports.access_log_bucket))
     return filled
 
 
@@ -590,7 +598,8 @@ def _check_users(out: Problems, cfg: StackConfig) -> None:
                 out.add(f"{mp}.name", m.name, f"is spelt {prev[1].name!r} at {prev[0]}: RAM user names ignore case, "
                         "so both are one user; spell them the same")
             else:
-                for attr in ("existing", "console_login", "access_key", "display_name"):
+                # The user's attributes, but resourceAdmin: per membership here (plan/identity.py USER_ATTRIBUTES).
+                for attr in (a for a in identity.USER_ATTRIBUTES if a != "resource_admin"):
                     if getattr(prev[1], attr) != getattr(m, attr):
                         out.add(f"{mp}.{to_camel(attr)}", getattr(m, attr), f"differs from the same user at {prev[0]}")
             before = groups[key]

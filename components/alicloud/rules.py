@@ -261,11 +261,6 @@ def check_stack_reference(v: str) -> str:
     return pattern(v, STACK_REFERENCE_RE, STACK_REFERENCE_RULE)
 
 
-def stack_of(reference: str) -> str:
-    """The stack part of `<org>/<project>/<stack>`."""
-    return reference.rsplit("/", 1)[-1]
-
-
 def check_tags(tags: dict[str, str]) -> dict[str, str]:
     """Stack tags: at most `naming.MAX_USER_TAGS`, each key and value by `naming.check_tag`."""
     if len(tags) > naming.MAX_USER_TAGS:

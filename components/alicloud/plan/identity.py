@@ -10,7 +10,10 @@ the identity stack's state).
 Output names (stack outputs of the identity stack):
 - `users`: {name: {name, id, displayName, existing, consoleLogin, accessKey, resourceAdmin}}
 - `accessLogBucket`: the bucket every team stack's buckets log to
-- `activatedModules`: the modules the identity stack's account bootstrap activates ([] when it is off)
+- `activatedModules`: the modules the identity stack's account bootstrap activates ([] when it is off, or when it
+  does not activate services)
+- `region`: the identity stack's region; a team stack's buckets log to its log bucket, and OSS delivers access
+  logs only to a bucket of the same region (components/alicloud/resources/audit.py)
 """
 
 from __future__ import annotations
@@ -18,17 +21,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
+from pydantic.alias_generators import to_camel
+
 USERS = "users"
 ACCESS_LOG_BUCKET = "accessLogBucket"
 ACTIVATED_MODULES = "activatedModules"
-OUTPUTS = (USERS, ACCESS_LOG_BUCKET, ACTIVATED_MODULES)
+REGION = "region"
+OUTPUTS = (USERS, ACCESS_LOG_BUCKET, ACTIVATED_MODULES, REGION)
 
 USER_ATTRIBUTES = ("display_name", "existing", "console_login", "access_key", "resource_admin")
 """Member attributes that belong to the RAM user, not to one workspace membership: an identity stack sets them on
-`users[]`, a monolithic stack on each member, a team stack never (its members take them from the identity stack)."""
-
-_KEYS = {"display_name": "displayName", "existing": "existing", "console_login": "consoleLogin",
-         "access_key": "accessKey", "resource_admin": "resourceAdmin"}
+`users[]`, a monolithic stack on each member, a team stack never (its members take them from the identity stack).
+In a monolithic stack `resource_admin` may differ between a user's memberships (a user is a resource admin if any
+says so, and joins the dataset-acceleration group of those workspaces only); in an estate it is the user's, so
+the user joins the dataset-acceleration group of every such workspace it is a member of."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ class ExportedUser:
     def as_output(self, name: Any = None, id: Any = None) -> dict[str, Any]:
         """The stack-output value (`name` and `id` may be Outputs of the RAM user resource)."""
         return {"name": self.name if name is None else name, "id": self.id if id is None else id,
-                **{_KEYS[a]: getattr(self, a) for a in USER_ATTRIBUTES}}
+                **{to_camel(a): getattr(self, a) for a in USER_ATTRIBUTES}}
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,8 @@ class IdentityExports:
     users: Mapping[str, ExportedUser]
     access_log_bucket: str
     activated_modules: tuple[str, ...] = ()
+    region: Optional[str] = None
+    """None when the identity stack was deployed before it exported its region."""
 
 
 def parse(stack: str, outputs: Mapping[str, Any]) -> IdentityExports:
@@ -76,10 +84,17 @@ def parse(stack: str, outputs: Mapping[str, Any]) -> IdentityExports:
     for key, u in users.items():
         if not (isinstance(u, Mapping) and isinstance(u.get("name"), str) and isinstance(u.get("id"), str)):
             raise ValueError(f"stack {stack!r} exports user {key!r} without a name and id")
-        parsed[str(key)] = ExportedUser(u["name"], u["id"], u.get("displayName"),
-                                        **{a: bool(u.get(_KEYS[a])) for a in USER_ATTRIBUTES[1:]})
+        flags = {a: u.get(to_camel(a), False) for a in USER_ATTRIBUTES[1:]}
+        display = u.get("displayName")
+        if not all(isinstance(v, bool) for v in flags.values()) or not isinstance(display, (str, type(None))):
+            raise ValueError(f"stack {stack!r} exports user {key!r} with attributes of the wrong type")
+        parsed[str(key)] = ExportedUser(u["name"], u["id"], display, **flags)
     bucket = outputs.get(ACCESS_LOG_BUCKET)
     if not isinstance(bucket, str):
         raise ValueError(f"stack {stack!r} exports no `{ACCESS_LOG_BUCKET}`: every team stack's buckets log there")
-    modules = outputs.get(ACTIVATED_MODULES) or ()
-    return IdentityExports(stack, parsed, bucket, tuple(str(m) for m in modules))
+    modules = outputs.get(ACTIVATED_MODULES) or []
+    region = outputs.get(REGION)
+    if not (isinstance(modules, list) and all(isinstance(m, str) for m in modules)) or \
+            not isinstance(region, (str, type(None))):
+        raise ValueError(f"stack {stack!r} exports `{ACTIVATED_MODULES}` or `{REGION}` of the wrong type")
+    return IdentityExports(stack, parsed, bucket, tuple(modules), region)
