@@ -29,6 +29,12 @@ DOCUMENT = json.dumps(
     },
     separators=(",", ":"),
 )
+HTTPS_ONLY = json.dumps(
+    {"Version": "1", "Statement": [{"Effect": "Deny", "Action": ["oss:*"], "Principal": ["*"],
+                                    "Resource": ["acs:oss:*:*:bench-flat-0", "acs:oss:*:*:bench-flat-0/*"],
+                                    "Condition": {"Bool": {"acs:SecureTransport": ["false"]}}}]},
+    sort_keys=True, separators=(",", ":"),
+)
 
 
 def _register(counts: Mapping[str, int]) -> None:
@@ -55,6 +61,10 @@ def _register(counts: Mapping[str, int]) -> None:
         f"bucket-acl-{i}", bucket=bucket_name(i), acl="private"))
     many(T.ALI_BUCKET_PUBLIC_ACCESS_BLOCK, lambda i: alicloud.oss.BucketPublicAccessBlock(
         f"bucket-pab-{i}", bucket=bucket_name(i), block_public_access=True))
+    many(T.ALI_BUCKET_POLICY, lambda i: alicloud.oss.BucketPolicy(
+        f"bucket-policy-{i}", bucket=bucket_name(i), policy=HTTPS_ONLY))
+    many(T.ALI_BUCKET_LOGGING, lambda i: alicloud.oss.BucketLogging(
+        f"bucket-logging-{i}", bucket=bucket_name(i), target_bucket=bucket_name(i + 1), target_prefix=f"bench-flat-{i}/"))
     filesystems = many(T.ALI_NAS, lambda i: alicloud.nas.FileSystem(
         f"fs-{i}", file_system_type="standard", protocol_type="NFS", storage_type="Capacity", encrypt_type=1,
         description="flat", tags=TAGS))
@@ -110,7 +120,7 @@ def _register(counts: Mapping[str, int]) -> None:
 SUPPORTED = (
     T.ALI_VPC, T.ALI_VSWITCH, T.ALI_SECURITY_GROUP,
     T.ALI_BUCKET, T.ALI_BUCKET_ACL,
-    T.ALI_BUCKET_PUBLIC_ACCESS_BLOCK, T.ALI_NAS,
+    T.ALI_BUCKET_PUBLIC_ACCESS_BLOCK, T.ALI_BUCKET_POLICY, T.ALI_BUCKET_LOGGING, T.ALI_NAS,
     T.ALI_NAS_ACCESS_GROUP, T.ALI_NAS_ACCESS_RULE, T.ALI_MOUNT,
     T.ALI_USER, T.RANDOM_PASSWORD, T.ALI_LOGIN_PROFILE,
     T.ALI_ACCESS_KEY, T.ALI_GROUP, T.ALI_POLICY,

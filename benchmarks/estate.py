@@ -24,6 +24,8 @@ from __future__ import annotations
 from typing import Any
 
 PROJECT = "pai-platform"
+IDENTITY_STACK = "bench-identity"
+ORGANIZATION = "organization"  # what a DIY backend (and the offline runtime) calls the organization
 REGION = "cn-hangzhou"
 ZONES = ("cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j")
 ADMIN_BLOCK = 4
@@ -117,3 +119,64 @@ def estate(workspaces: int, members: int) -> dict[str, Any]:
         f"{PROJECT}:tags": {"env": "bench"},
         f"{PROJECT}:workspaces": [workspace(w, members) for w in range(workspaces)],
     }
+
+
+# --- the same estate, split -----------------------------------------------------------------------------------------
+
+USER_KEYS = ("name", "displayName", "existing", "consoleLogin", "accessKey", "resourceAdmin")
+"""A member's keys that belong to its RAM user (the contract's `plan/identity.py` USER_ATTRIBUTES, camelCase)."""
+MEMBERSHIP_KEYS = ("name", "roles", "activator", "systemPolicies")
+"""What a team stack's member may say: the membership, not the user."""
+
+# Sizes of the monolith-against-split measurement: teams (workspaces) of `SPLIT_MEMBERS` member slots each.
+SPLIT_TEAMS: tuple[int, ...] = (1, 10, 40)
+SPLIT_MEMBERS = 50
+MEASURED_TEAM = 0
+"""The team whose change is measured: workspace 0 at every size (dsw + dlc, a new VPC, 2 buckets, a NAS file
+system, a custom policy; its admin slot is the stack's resource administrator), so every size times the same team."""
+
+
+def team_stack(w: int) -> str:
+    """The stack name of team (workspace) `w` in a split estate."""
+    return f"bench-team-{w:03d}"
+
+
+def identity_reference(identity_stack: str = IDENTITY_STACK) -> str:
+    """The `identityStack:` value naming the identity stack (`<org>/<project>/<stack>`)."""
+    return f"{ORGANIZATION}/{PROJECT}/{identity_stack}"
+
+
+def split(monolith: dict[str, Any], identity_stack: str = IDENTITY_STACK) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A monolithic stack `config:` map cut into (identity stack config, one team stack config per workspace).
+
+    The identity stack gets the stack-wide settings (region, prefix, tags, and the account bootstrap and access-log
+    settings if the monolith has them: with the bootstrap on, `modules` lists every workspace's modules) and every
+    member's user attributes, once per user (the first listing; the contract makes repeated users agree). Each team
+    stack gets region, prefix and tags, `identityStack`, and its one workspace with members reduced to
+    `MEMBERSHIP_KEYS`."""
+    ns = f"{PROJECT}:"
+    workspaces = monolith[f"{ns}workspaces"]
+    shared = {k: v for k, v in monolith.items() if k in ("alicloud:region", f"{ns}namePrefix", f"{ns}tags")}
+    users: dict[str, dict[str, Any]] = {}
+    for ws in workspaces:
+        for m in ws["members"]:
+            users.setdefault(m["name"], {k: m[k] for k in USER_KEYS if k in m})
+    identity = {**shared, f"{ns}users": list(users.values())}
+    if f"{ns}accessLogs" in monolith:
+        identity[f"{ns}accessLogs"] = monolith[f"{ns}accessLogs"]
+    bootstrap = monolith.get(f"{ns}accountBootstrap")
+    if bootstrap is not None:
+        identity[f"{ns}accountBootstrap"] = dict(bootstrap)
+        if bootstrap.get("enabled"):
+            identity[f"{ns}accountBootstrap"]["modules"] = list(dict.fromkeys(m for ws in workspaces for m in ws["modules"]))
+    teams = []
+    for ws in workspaces:
+        members = [{k: m[k] for k in MEMBERSHIP_KEYS if k in m} for m in ws["members"]]
+        teams.append({**shared, f"{ns}identityStack": identity_reference(identity_stack),
+                      f"{ns}workspaces": [{**ws, "members": members}]})
+    return identity, teams
+
+
+def split_estate(workspaces: int, members: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """`estate(workspaces, members)` as an identity stack config and one team stack config per workspace."""
+    return split(estate(workspaces, members))

@@ -179,6 +179,11 @@ def test_a_cycle_is_reported():
         graph.longest_chain(_plan(_reg("a", deps=("b",)), _reg("b", deps=("a",))))
 
 
+@pytest.mark.parametrize("workspaces,members", SIZES)
+def test_the_baseline_has_a_flat_recipe_for_every_type_the_project_registers(workspaces, members):
+    assert set(graph.type_counts(plan(workspaces, members).resources)) <= set(baseline.SUPPORTED)
+
+
 def test_the_baseline_registers_exactly_the_counts_it_is_given():
     counts = {t: 2 for t in baseline.SUPPORTED}
     flat = run(baseline.flat_program(counts), project=estate.PROJECT, stack="flat", config={})
