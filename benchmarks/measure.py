@@ -165,6 +165,7 @@ def team(workspaces: int, members: int, which: int, repeat: int, trace: bool) ->
     if not 0 <= which < workspaces:
         raise ValueError(f"team {which} is not one of the estate's {workspaces} teams")
     from components.alicloud.resources import lookups  # the team stack's read of its identity stack
+    from components.alicloud.plan import identity  # what the identity stack exports
 
     program = program_for(ROOT)
     small_identity, small_teams = estate.split_estate(1, 5)
@@ -179,7 +180,7 @@ def team(workspaces: int, members: int, which: int, repeat: int, trace: bool) ->
     if plan.reads != [estate.identity_reference()]:
         raise AssertionError(f"the team stack read {plan.reads}, expected its identity stack only")
     out.update(_sizes_of(plan), team=which, workspaces=len(plan.by_type(T.ALI_WORKSPACE)),
-               exported_users=len(exported.outputs.get("users") or {}),
+               exported_users=len(identity.parse("identity", exported.outputs).users),
                exported_kib=len(json.dumps(exported.outputs, default=str)) / 1024)
     best = out["all_seconds"].index(out["seconds"])  # one read per run: the best timed run's (not --tracemalloc's)
     runs = (repeat, repeat + int(trace))  # one read per run, else the times would not line up with the runs

@@ -66,7 +66,7 @@ def test_team_stacks_read_the_identity_stack_and_use_its_user_ids(plans):
 def test_the_identity_stack_exports_the_users_its_stack_file_declares():
     declared = yaml.safe_load((ROOT / "stacks" / f"Pulumi.{IDENTITY}.yaml").read_text())["config"]["pai-platform:users"]
     plan = preview.plan_stack(IDENTITY)
-    users = plan.plain_outputs()["users"]
+    users = json.loads(plan.plain_outputs()["users"])  # one JSON text (plan/identity.py JSON_OUTPUTS)
     assert sorted(users) == sorted(u["name"] for u in declared)
     for u in declared:
         assert users[u["name"]]["consoleLogin"] == u.get("consoleLogin", False)
@@ -74,7 +74,10 @@ def test_the_identity_stack_exports_the_users_its_stack_file_declares():
         assert users[u["name"]]["existing"] == u.get("existing", False)
     assert plan.plain_outputs()["accessLogBucket"] == "acme-prod-access-logs"  # <namePrefix>-access-logs
     assert plan.plain_outputs()["activatedModules"] == ["eas", "itag"]
-    assert "initialPasswords" in plan.outputs and "workspaces" not in plan.outputs
+    assert "workspaces" not in plan.outputs
+    assert plan.redacted_outputs()["initialPasswords"] == "[secret]"  # one JSON text, and still a secret
+    assert json.loads(plan.plain_outputs()["initialPasswords"]).keys() == {
+        u["name"] for u in declared if u.get("consoleLogin")}
 
 
 def test_a_team_stack_exports_only_its_workspaces(plans):

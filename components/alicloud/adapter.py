@@ -55,7 +55,7 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
         pulumi.log.warn(line)
     found = lookups.resolve(cfg)
     if cfg.is_team:
-        bundles = _bundles(cfg, _referenced_users(exports), found, exports.access_log_bucket)
+        bundles = _bundles(cfg, _referenced_users(cfg, exports), found, exports.access_log_bucket)
         return {"workspaces": _workspace_outputs(cfg, bundles)}
     logs = _log_bucket(cfg)
     if cfg.is_identity:
@@ -105,6 +105,13 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
         for n, u in users.users.items()
         if u.access_key_id is not None
     }
+    if cfg.is_identity:
+        # Every team stack's StackReference reads all of the identity stack's outputs, and the SDK deserializes them
+        # value by value: per-user maps would make one team's plan grow with the estate's users. One JSON text per
+        # output is one value, whatever the estate's size (benchmarks/results.md, "Estates"); secrets stay secret.
+        for key in identity.JSON_OUTPUTS:
+            if key in outputs:
+                outputs[key] = pulumi.Output.json_dumps(outputs[key])
     return outputs
 
 
@@ -164,10 +171,12 @@ def _users(cfg: config.StackConfig, declared: dict[str, Any], admins: set[str], 
     )
 
 
-def _referenced_users(exports: identity.IdentityExports) -> dict[str, UserRef]:
-    """A team stack's users: the name and id its identity stack exported (read through the StackReference)."""
-    return {n: UserRef(name=pulumi.Output.from_input(u.name), id=pulumi.Output.from_input(u.id))
-            for n, u in exports.users.items()}
+def _referenced_users(cfg: config.StackConfig, exports: identity.IdentityExports) -> dict[str, UserRef]:
+    """A team stack's members: the name and id its identity stack exported (read through the StackReference)."""
+    members = {m.name for ws in cfg.workspaces for m in ws.members}
+    return {n: UserRef(name=pulumi.Output.from_input(exports.users[n].name),
+                       id=pulumi.Output.from_input(exports.users[n].id))
+            for n in sorted(members)}
 
 
 def _bundles(cfg: config.StackConfig, users: dict[str, UserRef], found: lookups.Resolved,

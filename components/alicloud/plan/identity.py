@@ -8,7 +8,7 @@ stack's adapter writes and the team stack's reader checks the same shape (no nam
 the identity stack's state).
 
 Output names (stack outputs of the identity stack):
-- `users`: {name: {name, id, displayName, existing, consoleLogin, accessKey, resourceAdmin}}
+- `users`: JSON text of {name: {name, id, displayName, existing, consoleLogin, accessKey, resourceAdmin}}
 - `accessLogBucket`: the bucket every team stack's buckets log to
 - `activatedModules`: the modules the identity stack's account bootstrap activates ([] when it is off, or when it
   does not activate services)
@@ -18,6 +18,7 @@ Output names (stack outputs of the identity stack):
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
@@ -28,6 +29,10 @@ ACCESS_LOG_BUCKET = "accessLogBucket"
 ACTIVATED_MODULES = "activatedModules"
 REGION = "region"
 OUTPUTS = (USERS, ACCESS_LOG_BUCKET, ACTIVATED_MODULES, REGION)
+JSON_OUTPUTS = (USERS, "consoleLogins", "initialPasswords", "accessKeys")
+"""The identity stack's per-user outputs, exported as one JSON text each (`pulumi stack output users | jq .`): a
+team stack's StackReference reads every output of the identity stack, and one text costs the same to read at any
+estate size, where a map costs per user (benchmarks/results.md)."""
 
 USER_ATTRIBUTES = ("display_name", "existing", "console_login", "access_key", "resource_admin")
 """Member attributes that belong to the RAM user, not to one workspace membership: an identity stack sets them on
@@ -35,6 +40,8 @@ USER_ATTRIBUTES = ("display_name", "existing", "console_login", "access_key", "r
 In a monolithic stack `resource_admin` may differ between a user's memberships (a user is a resource admin if any
 says so, and joins the dataset-acceleration group of those workspaces only); in an estate it is the user's, so
 the user joins the dataset-acceleration group of every such workspace it is a member of."""
+_CAMEL = {a: to_camel(a) for a in USER_ATTRIBUTES}
+"""Their names in the export (the stack file's spelling), computed once: a team stack parses every user of the estate."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,7 @@ class ExportedUser:
     def as_output(self, name: Any = None, id: Any = None) -> dict[str, Any]:
         """The stack-output value (`name` and `id` may be Outputs of the RAM user resource)."""
         return {"name": self.name if name is None else name, "id": self.id if id is None else id,
-                **{to_camel(a): getattr(self, a) for a in USER_ATTRIBUTES}}
+                **{_CAMEL[a]: getattr(self, a) for a in USER_ATTRIBUTES}}
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,11 @@ def parse(stack: str, outputs: Mapping[str, Any]) -> IdentityExports:
     """The identity stack's outputs as typed data. Raises ValueError(rule) naming what is missing or malformed:
     a stack that is not (yet) an identity stack of this project, or one deployed by an older version."""
     users = outputs.get(USERS)
+    if isinstance(users, str):
+        try:
+            users = json.loads(users)
+        except ValueError:
+            users = None
     if not isinstance(users, Mapping):
         raise ValueError(f"stack {stack!r} exports no `{USERS}` map: is it an identity stack of this project "
                          f"(it declares users:), and has it been deployed (pulumi up --stack {stack.rsplit('/', 1)[-1]})?")
@@ -84,7 +96,7 @@ def parse(stack: str, outputs: Mapping[str, Any]) -> IdentityExports:
     for key, u in users.items():
         if not (isinstance(u, Mapping) and isinstance(u.get("name"), str) and isinstance(u.get("id"), str)):
             raise ValueError(f"stack {stack!r} exports user {key!r} without a name and id")
-        flags = {a: u.get(to_camel(a), False) for a in USER_ATTRIBUTES[1:]}
+        flags = {a: u.get(_CAMEL[a], False) for a in USER_ATTRIBUTES[1:]}
         display = u.get("displayName")
         if not all(isinstance(v, bool) for v in flags.values()) or not isinstance(display, (str, type(None))):
             raise ValueError(f"stack {stack!r} exports user {key!r} with attributes of the wrong type")
