@@ -110,12 +110,7 @@ def _input(reg: Registration, key: str, by_urn: dict[str, Registration], attr: s
     value = reg.plain_inputs().get(key)
     if isinstance(value, str) and value:
         return value
-    for urn in reg.property_dependencies.get(key, []):
-        dep = by_urn.get(urn)
-        found = dep.plain_inputs().get(attr) if dep is not None else None
-        if isinstance(found, str) and found:
-            return found
-    return None
+    return _via(reg, key, by_urn, attr)
 
 
 def _via(reg: Registration, key: str, by_urn: dict[str, Registration], attr: str) -> Optional[str]:
@@ -138,33 +133,29 @@ def _looked_up_users(plan: Plan) -> dict[str, str]:
     return out
 
 
-def referenced_users_of(stack: str, ref: Any) -> list[Any]:
-    """The users an identity stack's outputs export (`components/alicloud/plan/identity.py` ExportedUser), [] when
-    the outputs are not an identity stack's (the program refused the reference already)."""
+def referenced_users(plan: Plan) -> dict[str, tuple[str, Any]]:
+    """User id -> (identity stack, the user as it exported it: `components/alicloud/plan/identity.py` ExportedUser),
+    for the users a team stack read through its `pulumi.StackReference` (`Plan.references`). Outputs that are not
+    an identity stack's are skipped (the program refused the reference already)."""
+    if not plan.references:
+        return {}
     # Imported here, not at the top: the plan diff runs this runtime over an older ref's `components` too.
     from components.alicloud.plan import identity
 
-    try:
-        return list(identity.parse(stack, ref.outputs).users.values())
-    except ValueError:
-        return []
-
-
-def referenced_users(plan: Plan) -> dict[str, Any]:
-    """User id -> the user as its identity stack exported it, for the users a team stack read through its
-    `pulumi.StackReference` (`Plan.references`)."""
-    return {u.id: u for stack, ref in plan.references.items() for u in referenced_users_of(stack, ref)}
+    out: dict[str, tuple[str, Any]] = {}
+    for stack, ref in plan.references.items():
+        try:
+            exported = identity.parse(stack, ref.outputs).users.values()
+        except ValueError:
+            continue
+        out.update({u.id: (stack, u) for u in exported})
+    return out
 
 
 def _resource_admin_policies() -> list[str]:
-    from components.alicloud.plan import grants  # see referenced_users_of
+    from components.alicloud.plan import grants  # see referenced_users
 
     return list(grants.resource_admin_policies())
-
-
-def _identity_stack_of(plan: Plan) -> dict[str, str]:
-    """User name -> the identity stack it came from."""
-    return {u.name: stack for stack, ref in plan.references.items() for u in referenced_users_of(stack, ref)}
 
 
 def collect(plan: Plan) -> dict[str, UserAccess]:
@@ -173,12 +164,11 @@ def collect(plan: Plan) -> dict[str, UserAccess]:
     users: dict[str, UserAccess] = {}
 
     referenced = referenced_users(plan)  # a team stack's users, as its identity stack declares them
-    declared = {u.name: u for u in referenced.values()}
-    from_stack = _identity_stack_of(plan)
+    declared = {u.name: (stack, u) for stack, u in referenced.values()}
 
     def user(name: str) -> UserAccess:
         if name not in users and name in declared:
-            u, stack = declared[name], from_stack.get(name)
+            stack, u = declared[name]
             users[name] = UserAccess(name, existing=u.existing, identity_stack=stack,
                                      console_login=u.console_login, access_key=u.access_key)
             if u.resource_admin:  # granted in the identity stack, through its resource-admins group
@@ -191,7 +181,7 @@ def collect(plan: Plan) -> dict[str, UserAccess]:
         users[name] = UserAccess(name, existing=False)
     ids = {r.id: r.plain_inputs().get("name") for r in plan.of("ALI_USER") if r.id}
     ids.update(_looked_up_users(plan))
-    ids.update({uid: u.name for uid, u in referenced.items()})
+    ids.update({uid: u.name for uid, (_, u) in referenced.items()})
     for r in plan.of("ALI_LOGIN_PROFILE"):
         user(_input(r, "userName", by_urn, "name")).console_login = True
     for r in plan.of("ALI_ACCESS_KEY"):

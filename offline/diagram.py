@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from . import fakes, tokens
-from .access import referenced_users, referenced_users_of
+from .access import referenced_users
 from .runtime import Plan, Registration
 
 # --- the graph model ----------------------------------------------------------------------------------------------
@@ -192,8 +192,9 @@ class _Builder:
                 for uid, name in zip(found.get("ids", []), found.get("names", [])):
                     existing[uid] = name
         # A team stack's users, read from its identity stack (README, "Estates").
-        referenced = {u.name: stack for stack, ref in p.references.items() for u in referenced_users_of(stack, ref)}
-        existing.update({uid: u.name for uid, u in referenced_users(p).items()})
+        from_identity = referenced_users(p)
+        referenced = {u.name: stack for stack, u in from_identity.values()}
+        existing.update({uid: u.name for uid, (_, u) in from_identity.items()})
         groups = self.by_input("ALI_GROUP", "groupName")
         for name, r in sorted(groups.items()):
             self.add_resource(r, "group", f"RAM group {name}")
