@@ -76,9 +76,7 @@ def build(cfg: config.StackConfig) -> dict[str, Any]:
     outputs: dict[str, Any] = {}
     if cfg.is_identity:
         outputs[identity.USERS] = {
-            n: identity.ExportedUser(n, "", u.display_name, u.existing, u.console_login, u.access_key,
-                                     u.resource_admin).as_output(users.users[n].name, users.users[n].id)
-            for n, u in declared.items()
+            n: identity.user_output(u, users.users[n].name, users.users[n].id) for n, u in declared.items()
         }
         outputs[identity.ACTIVATED_MODULES] = (list(modules) if boot is not None and
                                                cfg.account_bootstrap.activate_services else [])

@@ -61,10 +61,12 @@ class ExportedUser:
         """The user's attributes under the contract's member field names (`USER_ATTRIBUTES`)."""
         return {a: getattr(self, a) for a in USER_ATTRIBUTES}
 
-    def as_output(self, name: Any = None, id: Any = None) -> dict[str, Any]:
-        """The stack-output value (`name` and `id` may be Outputs of the RAM user resource)."""
-        return {"name": self.name if name is None else name, "id": self.id if id is None else id,
-                **{_CAMEL[a]: getattr(self, a) for a in USER_ATTRIBUTES}}
+
+
+def user_output(user: Any, name: Any, id: Any) -> dict[str, Any]:
+    """One entry of the `users` output: `user`'s `USER_ATTRIBUTES` (a contract `User`), with the `name` and `id` of
+    its RAM user (Outputs of the resource); `parse` reads it back as an `ExportedUser`."""
+    return {"name": name, "id": id, **{_CAMEL[a]: getattr(user, a) for a in USER_ATTRIBUTES}}
 
 
 @dataclass(frozen=True)
