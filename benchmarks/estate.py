@@ -23,6 +23,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic.alias_generators import to_camel
+
+from components.alicloud.plan import identity as identity_plan
+
 PROJECT = "pai-platform"
 IDENTITY_STACK = "bench-identity"
 ORGANIZATION = "organization"  # what a DIY backend (and the offline runtime) calls the organization
@@ -123,7 +127,7 @@ def estate(workspaces: int, members: int) -> dict[str, Any]:
 
 # --- the same estate, split -----------------------------------------------------------------------------------------
 
-USER_KEYS = ("name", "displayName", "existing", "consoleLogin", "accessKey", "resourceAdmin")
+USER_KEYS = ("name", *(to_camel(a) for a in identity_plan.USER_ATTRIBUTES))
 """A member's keys that belong to its RAM user (the contract's `plan/identity.py` USER_ATTRIBUTES, camelCase)."""
 MEMBERSHIP_KEYS = ("name", "roles", "activator", "systemPolicies")
 """What a team stack's member may say: the membership, not the user."""
@@ -151,7 +155,8 @@ def split(monolith: dict[str, Any], identity_stack: str = IDENTITY_STACK) -> tup
 
     The identity stack gets the stack-wide settings (region, prefix, tags, and the account bootstrap and access-log
     settings if the monolith has them: with the bootstrap on, `modules` lists every workspace's modules) and every
-    member's user attributes, once per user (the first listing; the contract makes repeated users agree). Each team
+    member's user attributes, once per user (the first listing, which the contract makes agree with the others, and
+    resourceAdmin if any listing has it, as the monolith's resource-admins group has). Each team
     stack gets region, prefix and tags, `identityStack`, and its one workspace with members reduced to
     `MEMBERSHIP_KEYS`."""
     ns = f"{PROJECT}:"
@@ -160,7 +165,9 @@ def split(monolith: dict[str, Any], identity_stack: str = IDENTITY_STACK) -> tup
     users: dict[str, dict[str, Any]] = {}
     for ws in workspaces:
         for m in ws["members"]:
-            users.setdefault(m["name"], {k: m[k] for k in USER_KEYS if k in m})
+            user = users.setdefault(m["name"], {k: m[k] for k in USER_KEYS if k in m})
+            if m.get("resourceAdmin"):  # per membership in a monolith: a resource admin if any membership says so
+                user["resourceAdmin"] = True
     identity = {**shared, f"{ns}users": list(users.values())}
     if f"{ns}accessLogs" in monolith:
         identity[f"{ns}accessLogs"] = monolith[f"{ns}accessLogs"]
